@@ -1,0 +1,1 @@
+from . import items, reference  # noqa: F401

@@ -1,0 +1,41 @@
+"""Every write that means something: one function per business verb.
+
+Each is atomic, checks that the transition is allowed and that `by` may do it, records an event, and
+defers side effects with `transaction.on_commit`.
+"""
+
+from .calendar import load_holiday_arrangement, recompute_deadlines, save_holiday
+from .errors import ConflictError, NotAllowed, TransitionNotAllowed
+from .items import (
+    confirm_review,
+    create_item,
+    decide_attribute,
+    edit_item,
+    publish_item,
+    publish_update,
+    record_change,
+    refer_attribute,
+    return_to_draft,
+    submit_for_review,
+    withdraw_item,
+)
+
+__all__ = [
+    "ConflictError",
+    "NotAllowed",
+    "TransitionNotAllowed",
+    "confirm_review",
+    "create_item",
+    "decide_attribute",
+    "edit_item",
+    "load_holiday_arrangement",
+    "publish_item",
+    "publish_update",
+    "recompute_deadlines",
+    "record_change",
+    "refer_attribute",
+    "return_to_draft",
+    "save_holiday",
+    "submit_for_review",
+    "withdraw_item",
+]

@@ -1,0 +1,82 @@
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+
+from disclosure import roles, services
+from disclosure.models import ChecklistEntry, Department
+from disclosure.workdays import forget_calendar
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    # The holiday calendar is cached per process; each test starts from its own database.
+    forget_calendar()
+    yield
+    forget_calendar()
+
+
+@pytest.fixture
+def department(db):
+    return Department.objects.create(name="教务处", code="jwc")
+
+
+@pytest.fixture
+def other_department(db):
+    return Department.objects.create(name="财务处", code="cwc")
+
+
+@pytest.fixture
+def entry(db):
+    return ChecklistEntry.objects.get(number=2)
+
+
+def _user(django_user_model, username, group, departments=()):
+    roles.sync_role_groups()
+    user = django_user_model.objects.create_user(username, password="pw-12345-long", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    for department in departments:
+        department.editors.add(user)
+    return django_user_model.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def office_user(db, django_user_model):
+    return _user(django_user_model, "office", roles.OFFICE)
+
+
+@pytest.fixture
+def editor(db, django_user_model, department):
+    return _user(django_user_model, "editor", roles.DEPARTMENT_EDITOR, [department])
+
+
+@pytest.fixture
+def other_editor(db, django_user_model, other_department):
+    return _user(django_user_model, "other_editor", roles.DEPARTMENT_EDITOR, [other_department])
+
+
+@pytest.fixture
+def supervisor(db, django_user_model):
+    return _user(django_user_model, "supervisor", roles.SUPERVISOR)
+
+
+@pytest.fixture
+def make_item(office_user, department, entry):
+    """Build an item through the services, as staff would: draft, in review or published."""
+
+    def make(status="draft", *, by=None, entries=None, **fields):
+        by = by or office_user
+        fields.setdefault("title", "学校章程")
+        fields.setdefault("department", department)
+        fields.setdefault("produced_on", dt.date(2026, 3, 2))
+        fields.setdefault("body", "<p>为规范学校管理，制定本章程。</p>")
+        item = services.create_item(by=by, entries=entries or [entry], **fields)
+        if status in ("in_review", "published", "withdrawn"):
+            item = services.submit_for_review(item, by=by)
+        if status in ("published", "withdrawn"):
+            item = services.publish_item(item, by=office_user, confirm_review_now=True)
+        if status == "withdrawn":
+            item = services.withdraw_item(item, by=office_user, reason="信息有误")
+        return item
+
+    return make
