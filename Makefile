@@ -27,6 +27,10 @@ lint: install
 
 test: install
 	$(BIN)/ruff check .
+	@# The browser tests drive Debian's chromium; install it when missing and allowed (else they skip).
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; \
+	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

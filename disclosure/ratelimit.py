@@ -34,4 +34,5 @@ def hit(scope: str, request, *, limit: int, window_seconds: int) -> bool:
             count = cache.incr(key)
     except Exception:  # noqa: BLE001 - a cache outage must not block submissions
         return True
-    return count <= limit
+    # django-redis with IGNORE_EXCEPTIONS answers None instead of raising when Redis is down.
+    return count is None or count <= limit

@@ -33,6 +33,16 @@ def sees_all_items(user) -> bool:
     return is_office(user) or SUPERVISOR in _groups(user)
 
 
+def can_publish(user) -> bool:
+    """Publishing, withdrawing and the confidentiality review are the office's alone (办法 art. 5)."""
+    return is_office(user)
+
+
+def can_see_department(user, department_id: int | None) -> bool:
+    """Whether `user` may see the back-office records of one department."""
+    return sees_all_items(user) or department_id in user_department_ids(user)
+
+
 def user_department_ids(user) -> list[int]:
     if not getattr(user, "is_authenticated", False):
         return []
@@ -44,8 +54,10 @@ def user_department_ids(user) -> list[int]:
 
 
 # Models a department editor works on, and reference data they may read.
-EDITOR_MODELS = {"disclosureitem", "attachment", "publication"}
-EDITOR_READ_MODELS = {"department", "checklistcategory", "checklistentry", "channel", "channelsection"}
+EDITOR_MODELS = {"disclosureitem", "attachment", "publication", "errorreport"}
+# Editors read their items' event log (the inline on the item page) but never write it.
+EDITOR_READ_MODELS = {"department", "checklistcategory", "checklistentry", "channel", "channelsection",
+                      "itemevent"}
 
 
 def sync_role_groups() -> None:

@@ -13,6 +13,10 @@ import re
 import threading
 
 import jieba
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.utils.html import escape
 
 from disclosure.sanitize import html_to_text
 
@@ -62,3 +66,72 @@ def query_terms(query: str, max_terms: int = 8) -> list[str]:
             if part not in terms:
                 terms.append(part)
     return terms[:max_terms]
+
+
+# A query that matches most of the table is ranked over at most this many matching rows: ranking
+# every match of a common word among 100,000 items would read them all, and nobody pages that far.
+MAX_CANDIDATES = 1000
+SNIPPET_CHARS = 120
+
+
+def to_tsquery_text(terms: list[str]) -> str:
+    """The terms as a `to_tsquery` expression, all required (AND). Terms hold word characters only."""
+    return " & ".join(terms)
+
+
+def search_items(queryset: QuerySet, query: str, *, max_candidates: int = MAX_CANDIDATES) -> QuerySet:
+    """`queryset` narrowed to the items matching every word of `query`, best first.
+
+    On PostgreSQL the GIN index over `search_vector` finds the candidates and `ts_rank` orders them;
+    elsewhere LIKE over the segmented columns finds them and a title match ranks first. An empty
+    query (no words) matches nothing.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        tsquery = SearchQuery(to_tsquery_text(terms), search_type="raw", config="simple")
+        candidates = queryset.filter(search_vector=tsquery).order_by().values("pk")[:max_candidates]
+        return (
+            queryset.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .order_by("-rank", "-published_at", "-id")
+        )
+    matches = Q()
+    in_title = Q()
+    for term in terms:
+        matches &= Q(search_title__contains=term) | Q(search_body__contains=term)
+        in_title &= Q(search_title__contains=term)
+    candidates = queryset.filter(matches).order_by().values("pk")[:max_candidates]
+    return (
+        queryset.filter(pk__in=candidates)
+        .annotate(rank=Case(When(in_title, then=Value(1.0)), default=Value(0.0),
+                            output_field=FloatField()))
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def highlight(text: str, terms: list[str], *, width: int = SNIPPET_CHARS) -> str:
+    """A snippet of plain `text` around the first match, every term wrapped in <mark>.
+
+    The text is escaped piece by piece here, so reader input and item text can never inject markup;
+    the result is the only thing templates may mark safe.
+    """
+    text = " ".join((text or "").split())
+    needles = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not needles:
+        return escape(text[:width] + ("…" if len(text) > width else ""))
+    pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
+    first = pattern.search(text)
+    start = max(0, (first.start() if first else 0) - width // 4)
+    end = min(len(text), start + width)
+    window = text[start:end]
+    parts, last = [], 0
+    for match in pattern.finditer(window):
+        parts.append(escape(window[last:match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    parts.append(escape(window[last:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + "".join(str(p) for p in parts) + suffix

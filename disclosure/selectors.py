@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from disclosure.models import Attachment, DisclosureItem
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from disclosure.models import (
+    Attachment,
+    ChecklistCategory,
+    ChecklistEntry,
+    DisclosureItem,
+    Page,
+)
+
+# Lists show a total up to this many; beyond it "1000+" (an exact count would read every row).
+COUNT_CAP = 1000
 
 
 def list_public_items() -> QuerySet[DisclosureItem]:
@@ -14,6 +27,23 @@ def list_public_items() -> QuerySet[DisclosureItem]:
         .select_related("department")
         .defer("body", "search_title", "search_body", "search_vector")
         .order_by("-published_at", "-id")
+    )
+
+
+def list_public_items_in_entry(entry: ChecklistEntry) -> QuerySet[DisclosureItem]:
+    return list_public_items().filter(
+        pk__in=DisclosureItem.entries.through.objects.filter(checklistentry=entry).values(
+            "disclosureitem_id"
+        )
+    )
+
+
+def list_public_items_in_category(category: ChecklistCategory) -> QuerySet[DisclosureItem]:
+    # A subquery rather than a join: an item under two entries of the category appears once.
+    return list_public_items().filter(
+        pk__in=DisclosureItem.entries.through.objects.filter(
+            checklistentry__category=category
+        ).values("disclosureitem_id")
     )
 
 
@@ -32,4 +62,69 @@ def get_public_attachment(pk: int) -> Attachment:
     """An attachment whose item is public. Raises DoesNotExist otherwise."""
     return Attachment.objects.select_related("item").get(
         pk=pk, item__in=DisclosureItem.objects.public().values("pk")
+    )
+
+
+def academic_year_start(today: dt.date | None = None) -> dt.date:
+    """1 September of the academic year (1 September – 31 August) that contains `today`."""
+    today = today or timezone.localdate()
+    year = today.year if today.month >= 9 else today.year - 1
+    return dt.date(year, 9, 1)
+
+
+@dataclass
+class EntryStats:
+    count: int = 0
+    latest: dt.datetime | None = None
+    this_year: int = 0
+
+
+def checklist_stats(today: dt.date | None = None) -> dict[int, EntryStats]:
+    """Per entry id: public items, the latest publication, and items in the current academic year.
+
+    One grouped query over the item–entry table, whatever the number of items.
+    """
+    start = timezone.make_aware(dt.datetime.combine(academic_year_start(today), dt.time.min))
+    rows = (
+        DisclosureItem.entries.through.objects.filter(
+            disclosureitem__in=DisclosureItem.objects.public().values("pk")
+        )
+        .values("checklistentry_id")
+        .annotate(
+            n=Count("disclosureitem_id"),
+            latest=Max("disclosureitem__published_at"),
+            this_year=Count("disclosureitem_id", filter=Q(disclosureitem__published_at__gte=start)),
+        )
+    )
+    return {
+        r["checklistentry_id"]: EntryStats(r["n"], r["latest"], r["this_year"]) for r in rows
+    }
+
+
+def list_checklist(with_stats: bool = True, today: dt.date | None = None) -> list[ChecklistCategory]:
+    """The 10 categories in order, each with `.entry_list` in order, each entry with `.stats`."""
+    categories = list(ChecklistCategory.objects.order_by("number"))
+    entries = ChecklistEntry.objects.order_by("number").only("id", "number", "title", "category_id")
+    stats = checklist_stats(today) if with_stats else {}
+    by_category: dict[int, list[ChecklistEntry]] = {c.pk: [] for c in categories}
+    for entry in entries:
+        entry.stats = stats.get(entry.pk, EntryStats())
+        by_category.setdefault(entry.category_id, []).append(entry)
+    for category in categories:
+        category.entry_list = by_category.get(category.pk, [])
+    return categories
+
+
+def get_published_page(slug: str) -> Page:
+    """An office-edited page that is switched on. Raises Page.DoesNotExist."""
+    return Page.objects.get(slug=slug, is_published=True)
+
+
+def list_public_items_with_text() -> QuerySet[DisclosureItem]:
+    """Public items with their summary and body loaded, for search snippets."""
+    return (
+        DisclosureItem.objects.public()
+        .select_related("department")
+        .defer("search_title", "search_body", "search_vector")
+        .order_by("-published_at", "-id")
     )

@@ -2,11 +2,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from disclosure.views import security as security_views
+
 admin.site.site_header = f"{settings.DISCLOSURE['UNIVERSITY_NAME']}信息公开管理"
 admin.site.site_title = "信息公开管理"
 admin.site.index_title = "管理首页"
 
 urlpatterns = [
+    path("admin/otp/verify/", security_views.otp_verify, name="otp_verify"),
+    path("admin/otp/setup/", security_views.otp_setup, name="otp_setup"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("disclosure.api.urls")),
     path("", include("disclosure.urls")),
 ]
+
+# A database outage outside a view is answered with the Chinese 503 page, not a 500.
+handler500 = "disclosure.middleware.server_error"

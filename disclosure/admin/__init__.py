@@ -1,1 +1,1 @@
-from . import items, reference  # noqa: F401
+from . import content, items, reference, reports, requests, security  # noqa: F401

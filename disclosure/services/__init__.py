@@ -5,6 +5,12 @@ defers side effects with `transaction.on_commit`.
 """
 
 from .calendar import load_holiday_arrangement, recompute_deadlines, save_holiday
+from .content import (
+    resolve_error_report,
+    save_page,
+    start_error_report,
+    submit_error_report,
+)
 from .errors import ConflictError, NotAllowed, TransitionNotAllowed
 from .items import (
     confirm_review,
@@ -18,6 +24,19 @@ from .items import (
     return_to_draft,
     submit_for_review,
     withdraw_item,
+)
+from .requests import (
+    answer_request,
+    confirm_receipt,
+    end_consultation,
+    extend_request,
+    lapse_request,
+    mark_not_processed,
+    receive_correction,
+    receive_request,
+    request_correction,
+    start_consultation,
+    withdraw_request,
 )
 
 __all__ = [
@@ -34,8 +53,23 @@ __all__ = [
     "recompute_deadlines",
     "record_change",
     "refer_attribute",
+    "resolve_error_report",
+    "save_page",
+    "start_error_report",
+    "submit_error_report",
     "return_to_draft",
     "save_holiday",
     "submit_for_review",
     "withdraw_item",
+    "answer_request",
+    "confirm_receipt",
+    "end_consultation",
+    "extend_request",
+    "lapse_request",
+    "mark_not_processed",
+    "receive_correction",
+    "receive_request",
+    "request_correction",
+    "start_consultation",
+    "withdraw_request",
 ]

@@ -121,6 +121,28 @@ def create_item(*, by, entries: Iterable[ChecklistEntry] = (), **fields: Any) ->
     return item
 
 
+def check_edit(item: DisclosureItem, *, by, changes: dict[str, Any]) -> None:
+    """Raise what `edit_item` would refuse for `changes`, without saving anything.
+
+    Forms call it while validating, so that a refusal is shown next to the fields; `edit_item`
+    calls it again under the row lock.
+    """
+    _require_editor(by, item)
+    department = changes.get("department")
+    if department is not None and department.pk != item.department_id:
+        _require(can_edit_item(by, DisclosureItem(department=department)),
+                 "您不能把事项移到您不负责的部门。")
+    _require(item.status != Status.WITHDRAWN, "已撤回的事项不能修改。", TransitionNotAllowed)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    _require(not unknown, f"这些字段不能在此修改：{', '.join(sorted(unknown))}。", TransitionNotAllowed)
+    if item.status == Status.PUBLISHED:
+        _require(
+            changes.get("attribute", item.attribute) == DisclosureItem.Attribute.PROACTIVE,
+            "已发布事项的公开属性不能改为非主动公开，请先撤回。",
+            TransitionNotAllowed,
+        )
+
+
 @transaction.atomic
 def edit_item(
     item: DisclosureItem,
@@ -132,22 +154,10 @@ def edit_item(
 ) -> DisclosureItem:
     """Change an item's content. On a published item, the edit is its update (update clock met)."""
     item = _locked(item)
-    _require_editor(by, item)
-    if "department" in changes and changes["department"] != item.department:
-        moved = DisclosureItem(department=changes["department"])
-        _require(can_edit_item(by, moved), "您不能把事项移到您不负责的部门。")
-    _require(item.status != Status.WITHDRAWN, "已撤回的事项不能修改。", TransitionNotAllowed)
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    _require(not unknown, f"这些字段不能在此修改：{', '.join(sorted(unknown))}。", TransitionNotAllowed)
+    check_edit(item, by=by, changes=changes)
     changed = [name for name, value in changes.items() if getattr(item, name) != value]
     for name in changed:
         setattr(item, name, changes[name])
-    if item.status == Status.PUBLISHED:
-        _require(
-            item.attribute == DisclosureItem.Attribute.PROACTIVE,
-            "已发布事项的公开属性不能改为非主动公开，请先撤回。",
-            TransitionNotAllowed,
-        )
     entries_changed = False
     if entries is not None:
         entries = list(entries)

@@ -1,0 +1,1 @@
+"""A benchmark anyone can rerun: realistic data at scale, page timings, throughput, search quality."""

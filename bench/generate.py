@@ -1,0 +1,484 @@
+"""Realistic disclosure data at scale, loaded into the benchmark's PostgreSQL database.
+
+Titles and bodies are drawn from a vocabulary whose word frequencies follow Zipf's law (the
+administrative words of a university first, then jieba's dictionary by frequency), so that a few
+words are in most items and most words in few, as in real text. Items are written with bulk_create,
+which bypasses `save()`: what `save()` would derive (sanitised body, segmented search text,
+deadlines) is computed here, the segmentation in batches by a pool of worker processes. The database
+trigger fills `search_vector`; the GIN index is built once after the load.
+
+A row in `bench_dataset` records the scale, so the next run with the same scale reuses the data.
+
+    python -m bench.generate --items 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import datetime as dt
+import itertools
+import json
+import multiprocessing
+import os
+import random
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DEFAULT_SCALE = {"items": 100_000, "departments": 40, "years": 10, "requests": 5_000}
+BATCH = 1_000
+SEED = 20261125
+
+# The words of a university's administrative texts, most frequent first; jieba's dictionary follows.
+DOMAIN_WORDS = """
+学校 工作 管理 学生 教学 规定 通知 研究 建设 发展 教育 单位 部门 教师 学院 有关 实施 组织 开展 要求
+项目 进行 制度 情况 年度 申请 负责 专业 计划 人员 经费 审核 招生 公开 办法 信息 会议 考核 培养 服务
+落实 评审 财务 安全 科研 资产 采购 招标 预算 决算 校长 党委 书记 委员会 研究生 本科生 毕业生 就业 资助 奖学金
+助学金 学费 收费 标准 结果 名单 公示 评选 推荐 职称 岗位 聘用 干部 任免 纪律 监督 审计 合同 实验室
+图书馆 后勤 宿舍 食堂 校区 基建 工程 设备 国际 合作 交流 留学生 学位 论文 课程 考试 成绩 学籍 转专业 录取
+章程 决定 意见 报告 总结 方案 细则 条例 程序 责任 机构 职责 领导 小组 办公室 处室 二级 教职工 代表大会 工会
+""".split()
+
+TITLE_FORMS = [
+    "关于{a}{b}{c}的通知", "关于{a}{b}的公示", "{y}年{a}{b}工作报告", "{a}{b}管理办法", "关于{a}{b}{c}的决定",
+    "{y}年度{a}{b}名单公示", "{a}{b}{c}实施细则", "关于做好{y}年{a}{b}工作的通知", "{a}{b}情况说明",
+    "{y}年{a}{b}{c}结果公示", "关于印发《{a}{b}{c}规定》的通知", "{a}{b}工作方案",
+]
+DEPARTMENT_NAMES = [
+    "党政办公室", "组织部", "宣传部", "纪委办公室", "统战部", "学生工作部", "研究生院", "教务处", "科学技术处",
+    "人事处", "财务处", "审计处", "国有资产管理处", "招标采购中心", "国际合作与交流处", "基本建设处", "后勤管理处",
+    "保卫处", "图书馆", "档案馆", "招生办公室", "就业指导中心", "网络信息中心", "发展规划处", "工会",
+    "文学院", "理学院", "工学院", "医学院", "法学院", "经济管理学院", "外国语学院", "信息科学与工程学院",
+    "马克思主义学院", "艺术学院", "体育学院", "教育学院", "化学化工学院", "生命科学学院", "继续教育学院",
+]
+ABBREVIATIONS = ["校发", "校党发", "校办发", "校字", "校人发", "校财发"]
+
+
+def _vocabulary(size: int = 20_000) -> list[str]:
+    import jieba
+
+    path = Path(jieba.__file__).with_name("dict.txt")
+    words = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, freq, *_ = line.split()
+            if 2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+                words.append((int(freq), word))
+    words.sort(reverse=True)
+    seen = set(DOMAIN_WORDS)
+    vocab = list(DOMAIN_WORDS)
+    for _freq, word in words:
+        if word not in seen:
+            seen.add(word)
+            vocab.append(word)
+        if len(vocab) >= size:
+            break
+    return vocab
+
+
+class TextMaker:
+    """Zipf-distributed Chinese text: the word of rank r is drawn with weight 1 / r."""
+
+    def __init__(self, rng: random.Random, vocab: list[str]):
+        self.rng = rng
+        self.vocab = vocab
+        self.cum = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(vocab))))
+
+    def word(self) -> str:
+        return self.vocab[bisect.bisect(self.cum, self.rng.random() * self.cum[-1])]
+
+    def sentence(self) -> str:
+        words = [self.word() for _ in range(self.rng.randint(5, 14))]
+        cut = self.rng.randint(2, len(words) - 2)
+        return "".join(words[:cut]) + "，" + "".join(words[cut:]) + "。"
+
+    def body(self) -> str:
+        paragraphs = []
+        for _ in range(self.rng.randint(2, 5)):
+            paragraphs.append("<p>" + "".join(self.sentence() for _ in range(self.rng.randint(1, 3))) + "</p>")
+        return "\n".join(paragraphs)
+
+    def title(self, year: int) -> str:
+        form = self.rng.choice(TITLE_FORMS)
+        return form.format(a=self.word(), b=self.word(), c=self.word(), y=year)
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(context: dict) -> None:
+    _WORKER.clear()
+    _WORKER.update(context)
+    _WORKER["due_memo"] = {}
+
+
+def make_batch(args: tuple[int, list[dt.date]]) -> tuple[int, Counter]:
+    """Draw, sanitise, segment and insert one batch of items with their links; count the words."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from disclosure import deadlines, search
+    from disclosure.models import Attachment, DisclosureItem, ItemEvent, Publication
+    from disclosure.sanitize import html_to_text, sanitize_html
+
+    batch_no, dates = args
+    ctx = _WORKER
+    rng = random.Random(SEED + batch_no)
+    text = TextMaker(rng, ctx["vocab"])
+    tz = timezone.get_current_timezone()
+    today = ctx["today"]
+    recent = today - dt.timedelta(days=40)
+    Status, Attribute = DisclosureItem.Status, DisclosureItem.Attribute
+    office_id = ctx["office_id"]
+    document_frequency: Counter = Counter()
+    items = []
+    for produced_on in dates:
+        title = text.title(produced_on.year)
+        summary = text.sentence() if rng.random() < 0.4 else ""
+        body = sanitize_html(text.body())
+        number = ""
+        if rng.random() < 0.3:
+            number = f"{rng.choice(ABBREVIATIONS)}〔{produced_on.year}〕{rng.randint(1, 200)}号"
+        search_title = search.segment(title)
+        search_body = search.segment(" ".join(filter(None, [summary, html_to_text(body), number])))
+        document_frequency.update(set(search_title.split()) | set(search_body.split()))
+        item = DisclosureItem(
+            title=title, summary=summary, body=body, document_number=number, produced_on=produced_on,
+            search_title=search_title, search_body=search_body, created_by_id=office_id,
+            department_id=ctx["department_ids"][_pick(ctx["department_cum"], rng.random())],
+            attribute=Attribute.PROACTIVE, status=Status.PUBLISHED,
+            created_at=dt.datetime.combine(produced_on, dt.time(8), tzinfo=tz),
+        )
+        roll = rng.random()
+        if produced_on >= recent and roll < 0.25:
+            # Recent work in progress: the deadline board's publication clocks.
+            item.status = Status.DRAFT if roll < 0.12 else Status.IN_REVIEW
+        elif roll < 0.02:
+            item.attribute, item.status = Attribute.ON_REQUEST, Status.DRAFT
+        elif roll < 0.025:
+            item.attribute, item.status = Attribute.EXEMPT, Status.DRAFT
+            item.exemption_reason = DisclosureItem.ExemptionReason.PERSONAL_PRIVACY
+        elif roll < 0.045:
+            item.status = Status.WITHDRAWN
+            item.withdrawn_reason = "信息有误，撤回修改。"
+        if item.status in (Status.PUBLISHED, Status.WITHDRAWN):
+            delay = rng.randint(0, 19)
+            item.published_at = dt.datetime.combine(
+                produced_on + dt.timedelta(days=delay), dt.time(9 + delay % 8, rng.randint(0, 59)),
+                tzinfo=tz,
+            )
+            item.reviewed_by_id, item.reviewed_at = office_id, item.published_at
+            if produced_on < today - dt.timedelta(days=60) and rng.random() < 0.05:
+                # Information that changed later: most updates are out, some still owed.
+                item.changed_on = produced_on + dt.timedelta(days=30)
+                if rng.random() < 0.8:
+                    item.updated_at = item.published_at + dt.timedelta(days=40)
+        key = (produced_on, item.changed_on)
+        if key not in ctx["due_memo"]:
+            deadlines.refresh_item_deadlines(item)
+            ctx["due_memo"][key] = (item.publish_due, item.update_due, item.deadline_provisional)
+        item.publish_due, item.update_due, item.deadline_provisional = ctx["due_memo"][key]
+        items.append(item)
+
+    EntryLink = DisclosureItem.entries.through
+    entry_ids, entry_cum, channel_ids = ctx["entry_ids"], ctx["entry_cum"], ctx["channel_ids"]
+    with transaction.atomic():
+        DisclosureItem.objects.bulk_create(items, batch_size=BATCH)
+        links, attachments, publications, events = [], [], [], []
+        for item in items:
+            picks = {entry_ids[_pick(entry_cum, rng.random())] for _ in range(rng.randint(1, 2))}
+            links += [EntryLink(disclosureitem_id=item.pk, checklistentry_id=e) for e in picks]
+            for k in range(rng.choice((0, 0, 0, 1, 1, 2))):
+                attachments.append(Attachment(
+                    item=item, title=f"附件{k + 1}", sort_order=k,
+                    file=f"attachments/{item.produced_on:%Y/%m}/{rng.getrandbits(64):016x}.pdf",
+                    original_name=f"附件{k + 1}.pdf", size=rng.randint(20_000, 5_000_000),
+                    content_type="application/pdf",
+                ))
+            if item.published_at:
+                for channel in rng.sample(channel_ids, rng.choice((1, 1, 2))):
+                    publications.append(Publication(
+                        item=item, channel_id=channel, published_on=item.published_at.date(),
+                    ))
+                events.append(ItemEvent(
+                    item=item, action=ItemEvent.Action.PUBLISHED, actor_id=office_id, at=item.published_at,
+                ))
+        EntryLink.objects.bulk_create(links, batch_size=5_000)
+        Attachment.objects.bulk_create(attachments, batch_size=5_000)
+        Publication.objects.bulk_create(publications, batch_size=5_000)
+        ItemEvent.objects.bulk_create(events, batch_size=5_000)
+    return len(items), document_frequency
+
+
+# ---------------------------------------------------------------------------------------------------
+# The database: created, migrated, reused.
+
+
+def _admin_connection():
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    conn = psycopg2.connect(
+        dbname="postgres", user=db["USER"], password=db["PASSWORD"] or None,
+        host=db["HOST"] or None, port=db["PORT"] or None,
+    )
+    conn.autocommit = True
+    return conn, db["NAME"]
+
+
+def recreate_database() -> None:
+    from django.db import connections
+
+    connections.close_all()
+    conn, name = _admin_connection()
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def database_exists() -> bool:
+    conn, name = _admin_connection()
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        found = cur.fetchone() is not None
+    conn.close()
+    return found
+
+
+def stored_dataset() -> dict | None:
+    """What the marker row says was loaded, or None."""
+    from django.db import connection
+
+    if not database_exists():
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT to_regclass('bench_dataset') IS NOT NULL")
+        if not cur.fetchone()[0]:
+            return None
+        cur.execute("SELECT info FROM bench_dataset WHERE id = 1")
+        row = cur.fetchone()
+    if not row:
+        return None
+    return row[0] if isinstance(row[0], dict) else json.loads(row[0])
+
+
+def ensure_dataset(scale: dict, *, force: bool = False, workers: int = 2, log=print) -> dict:
+    """The dataset at `scale`: reused when the marker row matches, else built from scratch."""
+    import django
+
+    django.setup()
+    info = None if force else stored_dataset()
+    if info and info.get("scale") == scale:
+        log(f"复用已有数据：{scale}（加载用时 {info['load_seconds']:.1f} 秒）")
+        return info
+    return build_dataset(scale, workers=workers, log=log)
+
+
+def build_dataset(scale: dict, *, workers: int = 2, log=print) -> dict:
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    log(f"重建基准数据库：{scale}")
+    recreate_database()
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    migrate_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    cpu_before = _cpu_seconds()
+    info = _load(scale, workers=workers, log=log)
+    info["load_seconds"] = time.perf_counter() - started
+    # CPU time of this process and its workers (not of PostgreSQL): steadier than wall time on a
+    # machine shared with other work.
+    info["load_cpu_seconds"] = _cpu_seconds() - cpu_before
+    info["migrate_seconds"] = migrate_seconds
+    info["scale"] = scale
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE bench_dataset (id int PRIMARY KEY, info jsonb NOT NULL)")
+        cur.execute("INSERT INTO bench_dataset VALUES (1, %s)", [json.dumps(info, ensure_ascii=False)])
+    connections.close_all()
+    log(
+        f"数据加载完成：{info['load_seconds']:.1f} 秒，Python 进程 CPU {info['load_cpu_seconds']:.1f} 秒"
+        f"（迁移另计 {migrate_seconds:.1f} 秒）"
+    )
+    return info
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _dates(rng: random.Random, n: int, years: int, today: dt.date) -> list[dt.date]:
+    # Later years hold more items, as a portal's use grows: the weight of year k is k.
+    start = today.replace(year=today.year - years + 1, month=1, day=1)
+    year_weights = list(range(1, years + 1))
+    dates = []
+    for year_offset in rng.choices(range(years), weights=year_weights, k=n):
+        first = start.replace(year=start.year + year_offset)
+        last = min(first.replace(month=12, day=31), today)
+        dates.append(first + dt.timedelta(days=rng.randint(0, (last - first).days)))
+    return dates
+
+
+def _load(scale: dict, *, workers: int, log) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection, connections
+    from django.utils import timezone
+
+    from disclosure import search
+    from disclosure.models import Channel, ChecklistEntry, Department
+    from disclosure.workdays import default_calendar
+
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    User = get_user_model()
+    office = User.objects.create_superuser("bench_office", password="bench-office-pw-2026")
+    departments = Department.objects.bulk_create([
+        Department(
+            name=name, code=f"d{n:02d}", sort_order=n,
+            kind=Department.Kind.SCHOOL if name.endswith("学院") else Department.Kind.OFFICE,
+        )
+        for n, name in enumerate(DEPARTMENT_NAMES[: scale["departments"]], start=1)
+    ])
+    while len(departments) < scale["departments"]:
+        n = len(departments) + 1
+        departments.append(Department.objects.create(name=f"部门{n}", code=f"d{n:02d}", sort_order=n))
+    entry_ids = list(ChecklistEntry.objects.values_list("pk", flat=True))
+    entry_weights = list(itertools.accumulate(1.0 / (rank + 1) ** 0.7 for rank in range(len(entry_ids))))
+    rng.shuffle(entry_ids)
+    channel_ids = list(Channel.objects.values_list("pk", flat=True))
+    department_weights = list(
+        itertools.accumulate(1.0 / (rank + 1) ** 0.5 for rank in range(len(departments)))
+    )
+
+    with connection.cursor() as cur:
+        # One index build after the load is far cheaper than keeping the GIN index up row by row.
+        cur.execute("DROP INDEX IF EXISTS item_search_vector_gin")
+
+    # Loaded before forking, so that the workers share the dictionary and the holiday calendar.
+    search.load_dictionary()
+    default_calendar()
+    context = {
+        "vocab": _vocabulary(), "today": today, "office_id": office.pk,
+        "department_ids": [d.pk for d in departments], "department_cum": department_weights,
+        "entry_ids": entry_ids, "entry_cum": entry_weights, "channel_ids": channel_ids,
+    }
+    n = scale["items"]
+    # In date order, as a portal fills: ids follow time, and each batch spans a few days, so the
+    # workers compute each day's deadline once.
+    dates = sorted(_dates(rng, n, scale["years"], today))
+    jobs = [(b, dates[i: i + BATCH]) for b, i in enumerate(range(0, n, BATCH))]
+    document_frequency: Counter = Counter()
+    loaded = 0
+    connections.close_all()  # the workers are forked: each opens its own connection
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(context,))
+    with pool:
+        for count, frequency in pool.imap_unordered(make_batch, jobs):
+            document_frequency.update(frequency)
+            loaded += count
+            if loaded % 10_000 == 0 or loaded == n:
+                log(f"  已加载 {loaded}/{n} 条")
+
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        cur.execute(
+            "CREATE INDEX item_search_vector_gin ON disclosure_disclosureitem USING gin (search_vector)"
+        )
+        cur.execute("ANALYZE")
+    log(f"  全文索引与统计：{time.perf_counter() - started:.1f} 秒")
+    request_count = _load_requests(scale, rng, departments, today, log=log)
+    return {"words": _pick_query_words(document_frequency, n), "requests_loaded": request_count}
+
+
+def _pick(cum: list[float], roll: float) -> int:
+    return min(bisect.bisect(cum, roll * cum[-1]), len(cum) - 1)
+
+
+def _pick_query_words(frequency: Counter, n: int) -> dict:
+    """Search words by how many items contain them: ~half of all items, a few, and two middling ones."""
+    chinese = {w: c for w, c in frequency.items() if len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w)}
+    common = min(chinese, key=lambda w: abs(chinese[w] - n / 2))
+    rare = min(chinese, key=lambda w: (abs(chinese[w] - max(3, n // 10_000)), w))
+    middling = sorted(chinese, key=lambda w: abs(chinese[w] - n / 12))[:2]
+    return {
+        "common": common, "common_items": chinese[common],
+        "rare": rare, "rare_items": chinese[rare],
+        "pair": middling, "pair_items": [chinese[w] for w in middling],
+    }
+
+
+def _load_requests(scale: dict, rng: random.Random, departments, today, *, log) -> int:
+    """Disclosure requests over the same years, most answered in time, some open, a few late."""
+    import importlib.util
+
+    if importlib.util.find_spec("disclosure.models.requests") is None or not scale["requests"]:
+        return 0
+    from django.utils import timezone
+
+    from disclosure.models.requests import ApplicantType, DisclosureRequest, ReplyType
+    from disclosure.workdays import add_workdays
+
+    tz = timezone.get_current_timezone()
+    Status = DisclosureRequest.Status
+    kinds = list(ApplicantType.values)
+    kind_weights = [70, 8, 8, 4, 5, 5][: len(kinds)]
+    replies = list(ReplyType.values)
+    reply_weights = [45, 20, 10, 15, 5, 5][: len(replies)]
+    sequences: Counter = Counter()
+    due_memo: dict = {}
+    rows = []
+    for received_on in sorted(_dates(rng, scale["requests"], scale["years"], today)):
+        if received_on not in due_memo:
+            due_memo[received_on] = add_workdays(received_on, 15)
+        sequences[received_on.year] += 1
+        seq = sequences[received_on.year]
+        due = due_memo[received_on]
+        request = DisclosureRequest(
+            tracking_number=f"{received_on.year}{seq:05d}", year=received_on.year, sequence=seq,
+            check_code=f"{rng.getrandbits(40):010x}", applicant_type=rng.choices(kinds, kind_weights)[0],
+            applicant_name=f"申请人{rng.randint(1, 99999)}", description="申请公开" + rng.choice(
+                ["学校年度预算决算", "招生录取名单", "科研经费使用情况", "收费项目及标准", "教师职称评审结果"]
+            ) + "的相关信息。",
+            received_on=received_on, due_on=due,
+            submitted_at=dt.datetime.combine(received_on, dt.time(10), tzinfo=tz),
+            created_at=dt.datetime.combine(received_on, dt.time(10), tzinfo=tz),
+        )
+        if due < today or rng.random() < 0.7:
+            # Closed: answered, mostly in time.
+            late = rng.random() < 0.05
+            request.status = Status.ANSWERED
+            request.reply_type = rng.choices(replies, reply_weights)[0]
+            answered = due + dt.timedelta(days=rng.randint(1, 10)) if late else received_on + dt.timedelta(
+                days=rng.randint(1, max(1, (due - received_on).days))
+            )
+            request.answered_on = min(answered, today)
+        rows.append(request)
+    DisclosureRequest.objects.bulk_create(rows, batch_size=2_000)
+    log(f"  依申请公开：{len(rows)} 件")
+    return len(rows)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="生成基准测试数据（PostgreSQL）")
+    parser.add_argument("--items", type=int, default=DEFAULT_SCALE["items"])
+    parser.add_argument("--requests", type=int, default=DEFAULT_SCALE["requests"])
+    parser.add_argument("--force", action="store_true", help="即使规模相同也重建")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    scale = {**DEFAULT_SCALE, "items": args.items, "requests": args.requests}
+    info = ensure_dataset(scale, force=args.force, workers=args.workers)
+    print(json.dumps(info, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""The benchmark's settings: production-like (DEBUG off, Redis cache) on its own database."""
+
+import os
+
+from portal.settings.base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+DATABASES = {
+    "default": {
+        **dj_database_url.parse(  # noqa: F405
+            os.environ.get(
+                "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/disclosure_bench"
+            ),
+            conn_max_age=600,
+        ),
+    }
+}
+# A Redis database and key prefix of its own, so that a run never reads another run's pages.
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        "KEY_PREFIX": "bench",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+LOGGING = {"version": 1, "disable_existing_loggers": False}

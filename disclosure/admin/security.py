@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from disclosure.models import SecurityPolicy
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(admin.ModelAdmin):
+    fields = ["require_staff_totp", "modified_at"]
+    readonly_fields = ["modified_at"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SecurityPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # One row only: the list is the form.
+        policy = SecurityPolicy.objects.first()
+        if policy is None:
+            return redirect(reverse("admin:disclosure_securitypolicy_add"))
+        return redirect(reverse("admin:disclosure_securitypolicy_change", args=[policy.pk]))

@@ -1,0 +1,228 @@
+"""What the API shows and accepts. Read and write serializers apart; nothing personal in public ones."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from disclosure.models import (
+    Attachment,
+    Channel,
+    ChannelSection,
+    ChecklistCategory,
+    ChecklistEntry,
+    Department,
+    DisclosureItem,
+    Publication,
+)
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class DepartmentBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["code", "name"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    item_count = serializers.IntegerField(read_only=True, help_text="已公开的主动公开信息条数。")
+    url = serializers.SerializerMethodField(help_text="门户中该部门的信息列表页。")
+
+    class Meta:
+        model = Department
+        fields = ["code", "name", "kind", "kind_display", "item_count", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return _absolute(self.context.get("request"), obj.get_absolute_url())
+
+
+class EntryBriefSerializer(serializers.ModelSerializer):
+    category = serializers.IntegerField(source="category.number", read_only=True)
+
+    class Meta:
+        model = ChecklistEntry
+        fields = ["number", "title", "category"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    size = serializers.IntegerField(read_only=True, help_text="字节数。")
+    url = serializers.SerializerMethodField(help_text="下载地址。")
+
+    class Meta:
+        model = Attachment
+        fields = ["title", "size", "content_type", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return _absolute(self.context.get("request"), obj.get_absolute_url())
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    channel = serializers.CharField(source="channel.name", read_only=True)
+    channel_kind = serializers.CharField(source="channel.kind", read_only=True)
+    section = serializers.CharField(source="section.name", read_only=True, default="")
+
+    class Meta:
+        model = Publication
+        fields = ["channel", "channel_kind", "section", "url", "published_on"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    """A published item as the public sees it."""
+
+    department = DepartmentBriefSerializer(read_only=True)
+    entries = EntryBriefSerializer(many=True, read_only=True)
+    document_kind_display = serializers.CharField(source="get_document_kind_display", read_only=True)
+    url = serializers.SerializerMethodField(help_text="门户中的信息页面。")
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    publications = PublicationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DisclosureItem
+        fields = [
+            "id", "title", "summary", "department", "entries", "document_number", "document_kind",
+            "document_kind_display", "produced_on", "published_at", "changed_on", "updated_at", "url",
+            "attachments", "publications",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return _absolute(self.context.get("request"), obj.get_absolute_url())
+
+
+class ChecklistEntrySerializer(serializers.ModelSerializer):
+    update_cadence_display = serializers.CharField(source="get_update_cadence_display", read_only=True)
+    item_count = serializers.IntegerField(source="stats.count", read_only=True,
+                                          help_text="已公开的主动公开信息条数。")
+    items_this_year = serializers.IntegerField(source="stats.this_year", read_only=True,
+                                               help_text="本学年（9月1日起）公开的条数。")
+    latest_published_at = serializers.DateTimeField(source="stats.latest", read_only=True,
+                                                    allow_null=True)
+    url = serializers.SerializerMethodField(help_text="门户中该清单事项的信息列表页。")
+
+    class Meta:
+        model = ChecklistEntry
+        fields = [
+            "number", "title", "update_cadence", "update_cadence_display", "legal_basis",
+            "not_applicable_note", "item_count", "items_this_year", "latest_published_at", "url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return _absolute(self.context.get("request"), obj.get_absolute_url())
+
+
+class ChecklistCategorySerializer(serializers.ModelSerializer):
+    entries = ChecklistEntrySerializer(source="entry_list", many=True, read_only=True)
+
+    class Meta:
+        model = ChecklistCategory
+        fields = ["number", "name", "entries"]
+
+
+class ChannelSectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChannelSection
+        fields = ["id", "name"]
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    sections = ChannelSectionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Channel
+        fields = ["id", "name", "kind", "kind_display", "url", "sections"]
+
+
+# ---- Staff ----
+
+
+class StaffItemSerializer(ItemSerializer):
+    """An item as its department and the office see it: status, attribute, deadlines, version."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    attribute_display = serializers.CharField(source="get_attribute_display", read_only=True)
+
+    class Meta(ItemSerializer.Meta):
+        fields = [
+            *ItemSerializer.Meta.fields, "body", "status", "status_display", "attribute",
+            "attribute_display", "exemption_reason", "attribute_referred", "publish_due",
+            "update_due", "deadline_provisional", "reviewed_at", "review_comment",
+            "withdrawn_reason", "version",
+        ]
+
+
+class ItemWriteSerializer(serializers.Serializer):
+    """What staff may set; the services decide what is allowed and save it."""
+
+    title = serializers.CharField(label="标题", max_length=300)
+    summary = serializers.CharField(label="摘要", allow_blank=True, required=False)
+    body = serializers.CharField(label="正文", allow_blank=True, required=False,
+                                 help_text="基本 HTML；脚本和事件属性会被清除。")
+    department = serializers.SlugRelatedField(
+        label="发布部门（代码）", slug_field="code", queryset=Department.objects.all()
+    )
+    entries = serializers.SlugRelatedField(
+        label="清单事项序号", slug_field="number", many=True, required=False,
+        queryset=ChecklistEntry.objects.all(),
+    )
+    document_number = serializers.CharField(label="文号", max_length=100, allow_blank=True,
+                                            required=False)
+    document_kind = serializers.ChoiceField(
+        label="公文类型", choices=DisclosureItem.DocumentKind.choices, allow_blank=True,
+        required=False,
+    )
+    attribute = serializers.ChoiceField(label="公开属性", choices=DisclosureItem.Attribute.choices,
+                                        required=False)
+    exemption_reason = serializers.ChoiceField(
+        label="不予公开理由", choices=DisclosureItem.ExemptionReason.choices, allow_blank=True,
+        required=False,
+    )
+    produced_on = serializers.DateField(label="信息制作完成或获取之日")
+    changed_on = serializers.DateField(label="变更之日", allow_null=True, required=False)
+    version = serializers.IntegerField(
+        label="版本", required=False, min_value=0, max_value=2**31 - 1, write_only=True,
+        help_text="修改时传入读取到的 version：其间他人已修改则返回 409，不会覆盖。",
+    )
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(label="审核意见", max_length=2000)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(label="说明", max_length=2000, allow_blank=True, required=False)
+
+
+class PublishSerializer(serializers.Serializer):
+    confirm_review = serializers.BooleanField(
+        label="同时登记保密审查", default=False,
+        help_text="为 true 时，若尚未登记保密审查，先以当前用户登记再发布。",
+    )
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="撤回原因", max_length=2000)
+
+
+class RecordChangeSerializer(serializers.Serializer):
+    changed_on = serializers.DateField(label="变更之日")
+    note = serializers.CharField(label="说明", max_length=2000, allow_blank=True, required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API."""
+
+    code = serializers.CharField(help_text="机器可读的错误代码，如 invalid、not_found、conflict。")
+    message = serializers.CharField(help_text="中文说明。")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False,
+        help_text="按字段列出的错误。",
+    )

@@ -1,0 +1,28 @@
+"""/api/v1/: public open data, the staff API, the schema and its documentation page."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("items", views.ItemViewSet, basename="item")
+router.register("staff/items", views.StaffItemViewSet, basename="staff-item")
+
+urlpatterns = [
+    path("checklist/", views.ChecklistView.as_view(), name="checklist"),
+    path("departments/", views.DepartmentListView.as_view(), name="department-list"),
+    path("channels/", views.ChannelListView.as_view(), name="channel-list"),
+    path("export/items.csv", views.ItemCSVExportView.as_view(), name="export-items-csv"),
+    path("export/items.json", views.ItemJSONExportView.as_view(), name="export-items-json"),
+    path("export/checklist.csv", views.ChecklistCSVExportView.as_view(),
+         name="export-checklist-csv"),
+    path("export/checklist.json", views.ChecklistJSONExportView.as_view(),
+         name="export-checklist-json"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.DocsView.as_view(), name="docs"),
+    path("", include(router.urls)),
+]

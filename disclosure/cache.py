@@ -1,0 +1,157 @@
+"""Public pages kept whole in the Django cache (Redis in production), shared by every web process.
+
+A page is stored under its path and query string together with a generation number. Any change to
+what the public sees (an item, its attachments, publications or entries) bumps the generation once
+its transaction commits, which orphans every stored page at once: nothing has to know which pages
+showed the item. Orphans expire by themselves.
+
+Each process remembers the generation for `GENERATION_MEMO_SECONDS` to spare a round trip per
+request, so another process may serve a page up to that long after a change (a withdrawn item
+included); the process that made the change forgets its memo at once.
+
+Only anonymous GET requests are cached, and only complete 200 responses that set no cookie.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+GENERATION_KEY = "public-pages:generation"
+PAGE_TIMEOUT_SECONDS = 300
+GENERATION_MEMO_SECONDS = 1.0
+# Never cached: the back office, downloads (their own permission check) and anything personal.
+EXCLUDED_PREFIXES = ("/admin/", "/attachments/", "/media/", "/static/", "/accounts/")
+_HEADERS_KEPT = ("Content-Type", "Content-Language", "Content-Security-Policy", "Link")
+
+_memo = threading.local()
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def generation() -> int:
+    """The current generation of public pages, as this process last read it."""
+    now = time.monotonic()
+    memo = getattr(_memo, "value", None)
+    if memo is not None and now - memo[0] < _setting("PUBLIC_PAGE_CACHE_MEMO_SECONDS", GENERATION_MEMO_SECONDS):
+        return memo[1]
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # Lost (eviction, a Redis restart): start from the clock so that no old page matches again.
+        cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, timeout=None)
+        value = cache.get(GENERATION_KEY) or 0
+    _memo.value = (now, value)
+    return value
+
+
+def bump_generation() -> None:
+    """Orphan every cached public page now."""
+    _memo.value = None
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, timeout=None)
+
+
+def purge_public_pages() -> None:
+    """Orphan every cached public page when the current transaction commits (at once outside one)."""
+    transaction.on_commit(bump_generation)
+
+
+def page_key(request) -> str:
+    raw = request.get_full_path().encode("utf-8", "surrogateescape")
+    return f"public-page:{generation()}:{hashlib.sha256(raw).hexdigest()}"
+
+
+def _cacheable_request(request) -> bool:
+    if request.method != "GET" or request.path.startswith(EXCLUDED_PREFIXES):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    return True
+
+
+def _cacheable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that used {% csrf_token %} holds a per-visitor token.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _lookup(request):
+    try:
+        key = page_key(request)
+        stored = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage serves pages uncached
+        return None, None
+    if stored is None:
+        return key, None
+    content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return key, response
+
+
+def _store(key, request, response) -> None:
+    if key is None or not _cacheable_response(request, response):
+        return
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    headers = [(name, response[name]) for name in _HEADERS_KEPT if response.has_header(name)]
+    try:
+        cache.set(key, (response.content, headers), _setting("PUBLIC_PAGE_CACHE_SECONDS", PAGE_TIMEOUT_SECONDS))
+    except Exception:  # noqa: BLE001, S110 - a cache outage serves pages uncached
+        pass
+
+
+def cache_public_page(view):
+    """Decorate a public view (function or `as_view()`) so that anonymous GETs are served from cache."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key, cached = _lookup(request)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        _store(key, request, response)
+        return response
+
+    return wrapped
+
+
+class PublicPageCacheMiddleware:
+    """The same cache for every public page; goes after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key, cached = _lookup(request)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        _store(key, request, response)
+        return response

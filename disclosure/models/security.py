@@ -1,0 +1,35 @@
+from django.core.cache import cache
+from django.db import models
+
+_CACHE_KEY = "disclosure:security-policy"
+
+
+class SecurityPolicy(models.Model):
+    """The office's site-wide security switches; a single row."""
+
+    require_staff_totp = models.BooleanField(
+        "工作人员必须使用两步验证", default=False,
+        help_text="勾选后，所有工作人员登录管理后台前须绑定并验证动态口令（TOTP）。",
+    )
+    modified_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "安全策略"
+        verbose_name_plural = "安全策略"
+
+    def __str__(self) -> str:
+        return "安全策略"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(_CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        """The policy in force (defaults when the office never saved one); cached for a minute."""
+        policy = cache.get(_CACHE_KEY)
+        if policy is None:
+            policy = cls.objects.filter(pk=1).first() or cls(pk=1)
+            cache.set(_CACHE_KEY, policy, 60)
+        return policy

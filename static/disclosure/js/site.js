@@ -1,0 +1,28 @@
+/* Large-text mode (适老化): remembered in localStorage, applied before the page paints. */
+(function () {
+  "use strict";
+  var KEY = "disclosure.largeText";
+  var root = document.documentElement;
+  function stored() {
+    try { return window.localStorage.getItem(KEY) === "1"; } catch (e) { return false; }
+  }
+  function apply(on) {
+    root.classList.toggle("large-text", on);
+    var button = document.getElementById("text-size-toggle");
+    if (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = on ? "标准字号" : "大字模式";
+    }
+  }
+  apply(stored());
+  document.addEventListener("DOMContentLoaded", function () {
+    apply(stored());
+    var button = document.getElementById("text-size-toggle");
+    if (!button) { return; }
+    button.addEventListener("click", function () {
+      var on = !root.classList.contains("large-text");
+      try { window.localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* private mode */ }
+      apply(on);
+    });
+  });
+})();
