@@ -277,6 +277,9 @@ def ensure_dataset(scale: dict, *, force: bool = False, workers: int = 2, log=pr
     django.setup()
     info = None if force else stored_dataset()
     if info and info.get("scale") == scale:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)  # the code may have moved on
         log(f"复用已有数据：{scale}（加载用时 {info['load_seconds']:.1f} 秒）")
         return info
     return build_dataset(scale, workers=workers, log=log)
@@ -408,7 +411,7 @@ def _pick_query_words(frequency: Counter, n: int) -> dict:
     """Search words by how many items contain them: ~half of all items, a few, and two middling ones."""
     chinese = {w: c for w, c in frequency.items() if len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w)}
     common = min(chinese, key=lambda w: abs(chinese[w] - n / 2))
-    rare = min(chinese, key=lambda w: (abs(chinese[w] - max(3, n // 10_000)), w))
+    rare = min(chinese, key=lambda w: (abs(chinese[w] - max(5, n // 2_000)), w))
     middling = sorted(chinese, key=lambda w: abs(chinese[w] - n / 12))[:2]
     return {
         "common": common, "common_items": chinese[common],

@@ -9,7 +9,8 @@ Each process remembers the generation for `GENERATION_MEMO_SECONDS` to spare a r
 request, so another process may serve a page up to that long after a change (a withdrawn item
 included); the process that made the change forgets its memo at once.
 
-Only anonymous GET requests are cached, and only complete 200 responses that set no cookie.
+Only anonymous GET requests are cached, and only complete 200 responses that set no cookie and hold
+no per-visitor token (a CSRF token in a form, a CSP nonce).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ PAGE_TIMEOUT_SECONDS = 300
 GENERATION_MEMO_SECONDS = 1.0
 # Never cached: the back office, downloads (their own permission check) and anything personal.
 EXCLUDED_PREFIXES = ("/admin/", "/attachments/", "/media/", "/static/", "/accounts/")
-_HEADERS_KEPT = ("Content-Type", "Content-Language", "Content-Security-Policy", "Link")
+# The security headers are added afresh to every response by the middleware around this one.
+_HEADERS_KEPT = ("Content-Type", "Content-Language", "Link")
 
 _memo = threading.local()
 
@@ -86,8 +88,10 @@ def _cacheable_response(request, response) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        # A page that used {% csrf_token %} holds a per-visitor token.
+        # A page that used {% csrf_token %} holds a per-visitor token, one that used the CSP nonce a
+        # per-response one: neither may be served to someone else.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_csp_nonce", None)
         and "no-store" not in response.get("Cache-Control", "")
         and "private" not in response.get("Cache-Control", "")
     )

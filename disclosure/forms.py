@@ -165,7 +165,10 @@ class RequestStatusForm(forms.Form):
 
     tracking_number = forms.CharField(label="申请编号", max_length=20,
                                       help_text="例如 YSQ-2026-0007。")
+    # Never echoed back into the page: a wrong guess shows nothing of what was typed.
     secret = forms.CharField(label="查询码或联系电话", max_length=30,
+                             widget=forms.PasswordInput(render_value=False,
+                                                        attrs={"autocomplete": "off"}),
                              help_text="申请成功时显示并发送到邮箱的查询码，或申请时填写的联系电话。")
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -41,21 +42,35 @@ def _paragraph(doc, text: str, *, font=BODY_FONT, size=16, bold=False, align=Non
     return p
 
 
+def _table_style(doc, name: str, size: float):
+    """A paragraph style for table text: set once, instead of formatting every run (much faster)."""
+    styles = doc.styles
+    if name in [s.name for s in styles]:
+        return styles[name]
+    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles["Normal"]
+    style.font.size = Pt(size)
+    style.paragraph_format.first_line_indent = Pt(0)
+    style.paragraph_format.space_after = Pt(0)
+    return style
+
+
 def _table(doc, header: list[str], rows: list[list[Any]], *, size=10.5, widths=None):
-    table = doc.add_table(rows=1, cols=len(header))
+    # Set by id: the public `paragraph.style = ...` searches the style sheet on every call.
+    style_id = _table_style(doc, f"表格文字{size:g}", size).style_id
+    columns = len(header)
+    table = doc.add_table(rows=len(rows) + 1, cols=columns)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(str(text)), HEADING_FONT, size)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = ""
-            _font(cell.paragraphs[0].add_run("" if value is None else str(value)), BODY_FONT, size)
-    if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
+    cells = table._cells  # the whole grid at once; row by row access rebuilds it every time
+    for index, value in enumerate([*header, *[v for row in rows for v in row]]):
+        cell = cells[index]
+        paragraph = cell.paragraphs[0]
+        paragraph._p.get_or_add_pPr().style = style_id
+        run = paragraph.add_run("" if value is None else str(value))
+        if index < columns:
+            run.bold = True
+        if widths:
+            cell.width = Cm(widths[index % columns])
     return table
 
 
@@ -84,6 +99,9 @@ def checklist_table_rows(checklist: list[dict[str, Any]], site: str = "") -> lis
 def build_report_docx(report, figures: dict[str, Any], *, site_url: str = "") -> bytes:
     """The report as .docx bytes, from the given (live or frozen) figures."""
     doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = BODY_FONT, Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.top_margin = section.bottom_margin = Cm(3.7 - 1.2)

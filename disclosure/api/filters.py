@@ -10,7 +10,6 @@ from django.utils import timezone
 from disclosure.filters import DisclosureItemFilter
 from disclosure.models import DisclosureItem
 
-
 # Dates outside these years cannot be shifted to UTC without overflowing; nothing lies there anyway.
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 1, 1)
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from disclosure.models import (
+    AnnualReport,
     Attachment,
     Channel,
     ChannelSection,
@@ -16,6 +17,7 @@ from disclosure.models import (
     DisclosureItem,
     Publication,
 )
+from disclosure.models.requests import ApplicantType, DisclosureRequest, RequestEvent
 
 
 def _absolute(request, url: str) -> str:
@@ -226,3 +228,103 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()), required=False,
         help_text="按字段列出的错误。",
     )
+
+
+# ---- Yearly reports ----
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title", read_only=True)
+    period_start = serializers.SerializerMethodField()
+    period_end = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="门户中的报告页面。")
+
+    class Meta:
+        model = AnnualReport
+        fields = ["year", "title", "period_start", "period_end", "signed_on", "published_at", "url"]
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_period_start(self, obj):
+        return obj.period[0]
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_period_end(self, obj):
+        return obj.period[1]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return _absolute(self.context.get("request"), obj.get_absolute_url())
+
+
+class ReportDetailSerializer(ReportSerializer):
+    figures = serializers.JSONField(read_only=True, help_text="发布时冻结的统计数据。")
+
+    class Meta(ReportSerializer.Meta):
+        fields = [
+            *ReportSerializer.Meta.fields, "preface", "overview", "proactive_notes",
+            "requests_notes", "evaluation", "complaints_notes", "problems", "measures",
+            "other_matters", "figures",
+        ]
+
+
+# ---- Requests (依申请公开) ----
+
+
+class RequestSubmitSerializer(serializers.Serializer):
+    """For the schema only: the portal's request form validates the input."""
+
+    applicant_type = serializers.ChoiceField(choices=ApplicantType.choices, label="申请人类型")
+    applicant_name = serializers.CharField(max_length=100, label="姓名或单位名称")
+    id_number = serializers.CharField(min_length=18, max_length=18,
+                                      label="身份证号码或统一社会信用代码")
+    contact_name = serializers.CharField(max_length=50, required=False, label="联系人",
+                                         help_text="法人或其他组织必填。")
+    phone = serializers.CharField(max_length=30, label="联系电话")
+    email = serializers.EmailField(required=False, label="电子邮箱",
+                                   help_text="获取方式为电子邮件时必填。")
+    postal_address = serializers.CharField(max_length=200, required=False, label="通信地址",
+                                           help_text="获取方式为邮寄时必填。")
+    postal_code = serializers.CharField(max_length=6, required=False, label="邮政编码")
+    description = serializers.CharField(label="所需信息的内容描述")
+    purpose = serializers.CharField(required=False, label="所需信息的用途")
+    preferred_form = serializers.ChoiceField(choices=DisclosureRequest.PreferredForm.choices,
+                                             label="信息的提供形式")
+    delivery = serializers.ChoiceField(choices=DisclosureRequest.Delivery.choices,
+                                       label="获取信息的方式")
+
+
+class RequestReceiptSerializer(serializers.ModelSerializer):
+    """What the applicant is told on submission: the number and the code to follow the request."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = DisclosureRequest
+        fields = ["tracking_number", "check_code", "status", "status_display", "received_on",
+                  "due_on"]
+
+
+class RequestLookupSerializer(serializers.Serializer):
+    tracking_number = serializers.CharField(max_length=20, label="申请编号")
+    secret = serializers.CharField(max_length=30, label="查询码或联系电话")
+
+
+class RequestStepSerializer(serializers.ModelSerializer):
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+
+    class Meta:
+        model = RequestEvent
+        fields = ["action", "action_display", "at", "on"]
+
+
+class RequestStatusSerializer(serializers.ModelSerializer):
+    """A request's progress, for whoever holds its number and code. No personal data."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    reply_type_display = serializers.CharField(source="get_reply_type_display", read_only=True)
+    steps = RequestStepSerializer(many=True, read_only=True, source="public_steps")
+
+    class Meta:
+        model = DisclosureRequest
+        fields = ["tracking_number", "status", "status_display", "received_on", "due_on",
+                  "due_provisional", "answered_on", "reply_type", "reply_type_display", "steps"]

@@ -10,6 +10,7 @@ app_name = "api"
 
 router = SimpleRouter()
 router.register("items", views.ItemViewSet, basename="item")
+router.register("reports", views.ReportViewSet, basename="report")
 router.register("staff/items", views.StaffItemViewSet, basename="staff-item")
 
 urlpatterns = [
@@ -22,6 +23,8 @@ urlpatterns = [
          name="export-checklist-csv"),
     path("export/checklist.json", views.ChecklistJSONExportView.as_view(),
          name="export-checklist-json"),
+    path("requests/", views.RequestSubmitView.as_view(), name="request-submit"),
+    path("requests/status/", views.RequestStatusView.as_view(), name="request-status"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("", include(router.urls)),

@@ -25,14 +25,25 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from disclosure import selectors, services
-from disclosure.models import Channel, ChecklistEntry, Department, DisclosureItem, Publication
+from disclosure import ratelimit, selectors, services
+from disclosure.forms import DisclosureRequestForm
+from disclosure.models import (
+    AnnualReport,
+    Channel,
+    ChecklistEntry,
+    Department,
+    DisclosureItem,
+    Publication,
+)
+from disclosure.services import requests as request_services
+from disclosure.spamguard import HONEYPOT_FIELD, TIMESTAMP_FIELD
+from disclosure.views import requests as request_views
 
 from . import serializers as s
 from .filters import PublicItemFilter, StaffItemFilter
@@ -267,7 +278,7 @@ class ItemJSONExportView(_ItemExport):
         items = self.items(request)
 
         def generate():
-            yield '{"generated_at": %s, "items": [' % json.dumps(timezone.now().isoformat())
+            yield '{"generated_at": ' + json.dumps(timezone.now().isoformat()) + ', "items": ['
             for index, item in enumerate(items):
                 yield ("," if index else "") + json.dumps(item, ensure_ascii=False, default=str)
             yield "]}"
@@ -317,6 +328,117 @@ class ChecklistJSONExportView(ExportView):
         data = json.dumps(_checklist_rows(request), ensure_ascii=False, default=str)
         stamp = timezone.localtime().strftime("%Y%m%d")
         return _download(iter([data]), f"checklist-{stamp}.json", "application/json")
+
+
+# ---- Yearly reports ----
+
+
+@extend_schema_view(
+    list=extend_schema(summary="信息公开年度报告列表", description="已发布的年度报告，学年从新到旧。"),
+    retrieve=extend_schema(
+        summary="信息公开年度报告",
+        description="报告正文各部分和发布时冻结的统计数据（主动公开、依申请公开、清单事项公开情况表等）。",
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH,
+                                     description="学年开始的年份：2025 表示 2025-2026 学年。")],
+    ),
+)
+class ReportViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "year"
+    lookup_value_regex = "[^/]+"
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return AnnualReport.objects.filter(status=AnnualReport.Status.PUBLISHED).order_by("-year")
+
+    def get_serializer_class(self):
+        return s.ReportDetailSerializer if self.action == "retrieve" else s.ReportSerializer
+
+    def list(self, request, *args, **kwargs):
+        reports = self.get_queryset().defer("figures")
+        return Response(self.get_serializer(reports, many=True).data)
+
+    def get_object(self):
+        year = _lookup_id(self.kwargs["year"])
+        obj = self.get_queryset().filter(year=year if year < 10000 else 0).first()
+        if obj is None:
+            raise Http404
+        return obj
+
+
+# ---- Requests (依申请公开) ----
+
+
+class ApiRequestForm(DisclosureRequestForm):
+    """The portal's request form, without its bot guard.
+
+    The honeypot and the minimum fill time tell people from scripts on an HTML page; an API client
+    is a program by definition. The rate limit, shared with the form, is what protects this door.
+    """
+
+    min_fill_seconds = 0
+
+    def __init__(self, data: dict):
+        data = {name: value for name, value in data.items() if name != HONEYPOT_FIELD}
+        data[TIMESTAMP_FIELD] = DisclosureRequestForm().initial[TIMESTAMP_FIELD]
+        super().__init__(data)
+
+
+def _form_errors(form) -> dict[str, list[str]]:
+    return {
+        ("non_field_errors" if name == "__all__" else name): list(messages)
+        for name, messages in form.errors.items()
+    }
+
+
+@extend_schema(
+    summary="提交信息公开申请",
+    description=(
+        "与门户申请表相同的校验和频率限制。成功时返回申请编号和查询码，请妥善保存："
+        "凭二者（或申请时填写的联系电话）查询办理进度。答复期限自收到申请之日起算。"
+    ),
+    request=s.RequestSubmitSerializer,
+    responses={201: s.RequestReceiptSerializer},
+)
+class RequestSubmitView(PublicAPIMixin, APIView):
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise ValidationError("请以 JSON 对象提交申请。")
+        form = ApiRequestForm(request.data)
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        if not ratelimit.hit("request_submit", request, limit=request_views.SUBMIT_LIMIT,
+                             window_seconds=request_views.SUBMIT_WINDOW):
+            raise Throttled(detail="提交次数过多，请一小时后再试；如有急事请致电信息公开办公室。")
+        created = request_services.receive_request(by=None, **form.request_fields())
+        return Response(s.RequestReceiptSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    summary="查询申请办理进度",
+    description=(
+        "凭申请编号和查询码（或申请时填写的联系电话）查询。使用 POST，查询码不出现在网址和日志中。"
+        "编号或查询码不对时一律返回 404，不透露编号是否存在。"
+    ),
+    request=s.RequestLookupSerializer,
+    responses={200: s.RequestStatusSerializer},
+)
+class RequestStatusView(PublicAPIMixin, APIView):
+    def post(self, request):
+        if not ratelimit.hit("request_status", request, limit=request_views.STATUS_LIMIT,
+                             window_seconds=request_views.STATUS_WINDOW):
+            raise Throttled(detail="查询次数过多，请一小时后再试。")
+        lookup = s.RequestLookupSerializer(data=request.data)
+        lookup.is_valid(raise_exception=True)
+        found = request_services.get_request_for_applicant(
+            lookup.validated_data["tracking_number"], lookup.validated_data["secret"]
+        )
+        if found is None:
+            raise NotFound(request_views.NOT_FOUND_MESSAGE)
+        found.public_steps = found.events.filter(
+            action__in=request_views.PUBLIC_EVENT_ACTIONS
+        ).order_by("at", "id")
+        return Response(s.RequestStatusSerializer(found).data)
 
 
 # ---- Staff ----

@@ -50,17 +50,20 @@ def _report_and_figures(request, year: int):
 def report_detail(request, year: int):
     report, figures, preview = _report_and_figures(request, year)
     portal = figures["portal"]
-    charts = [
+    proactive_charts = [
         ("本网公开事项按月份统计", chart_bars(portal["by_month"], label_width=70)),
         ("本网公开事项按清单类别统计", chart_bars(portal["by_category"])),
         ("本网公开事项按部门统计", chart_bars(portal["by_department"][:15])),
+    ]
+    request_charts = [
         ("依申请公开办理结果", chart_bars(figures["requests"]["outcomes"], label_width=90)),
     ]
     response = render(request, "disclosure/reports/report_detail.html", {
         "report": report,
         "figures": figures,
         "parts": report_parts(report, figures),
-        "charts": [(title, chart) for title, chart in charts if chart["bars"]],
+        "proactive_charts": [(t, c) for t, c in proactive_charts if c["bars"]],
+        "request_charts": [(t, c) for t, c in request_charts if c["bars"]],
         "preview": preview,
         "source_labels": SOURCE_LABELS,
         "source_legend": SOURCE_LEGEND,

@@ -27,14 +27,10 @@ def _rule(name, default):
     return settings.DISCLOSURE.get(name, default)
 
 
-def _too_big_form():
-    form = DisclosureRequestForm()
-    form.add_error(
-        None,
-        f"提交的内容过大，未能保存。所需信息的内容描述请不超过 {DESCRIPTION_MAX_CHARS} 字；"
-        "如需提供大量材料，请写明材料名称后通过信函或当面提交。",
-    )
-    return form
+TOO_BIG_MESSAGE = (
+    f"提交的内容过大，未能保存。所需信息的内容描述请不超过 {DESCRIPTION_MAX_CHARS} 字；"
+    "如需提供大量材料，请写明材料名称后通过信函或当面提交。"
+)
 
 
 @never_cache
@@ -49,7 +45,7 @@ def request_create(request):
     try:
         data = request.POST
     except RequestDataTooBig:
-        context["form"] = _too_big_form()
+        context.update(form=DisclosureRequestForm(), page_error=TOO_BIG_MESSAGE)
         return render(request, "disclosure/requests/form.html", context, status=413)
     form = DisclosureRequestForm(data)
     context["form"] = form

@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import json
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
@@ -21,6 +22,7 @@ from disclosure.models import (
     DisclosureItem,
     Publication,
 )
+from disclosure.models.reports import academic_year_of
 
 pytestmark = pytest.mark.django_db
 
@@ -457,3 +459,105 @@ def test_public_responses_carry_no_personal_data(api, make_item, office_user, ed
     for private in ("李信息员", "li.editor@", '"editor"', "created_by", "reviewed_by",
                     "review_comment", "内部审核意见", '"body"'):
         assert private not in dumps
+
+
+# ---- Yearly reports ----
+
+
+def test_reports_lists_published_reports_only(api, office_user):
+    from disclosure.services import reports as report_services
+
+    published = report_services.create_report(by=office_user, year=2024, overview="概述内容")
+    report_services.publish_report(published, by=office_user)
+    report_services.create_report(by=office_user, year=2025, overview="草稿")
+    rows = api.get("/api/v1/reports/").json()
+    assert [r["year"] for r in rows] == [2024]
+    assert rows[0]["period_start"] == "2024-09-01" and rows[0]["url"].endswith("/reports/2024/")
+    detail = api.get("/api/v1/reports/2024/").json()
+    assert detail["overview"] == "概述内容" and isinstance(detail["figures"], dict)
+    for raw in ("2025", "abc", "99999999999999999999"):
+        _error(api.get(f"/api/v1/reports/{raw}/"), 404)
+
+
+# ---- Requests ----
+
+APPLICATION = {
+    "applicant_type": "citizen", "applicant_name": "张申请人", "id_number": "11010519491231002X",
+    "phone": "13800138000", "email": "zhang.applicant@example.com",
+    "description": "请公开2025年本科招生录取分数线。", "preferred_form": "electronic",
+    "delivery": "email",
+}
+
+
+@pytest.fixture
+def fresh_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_request_submission_and_status(api, fresh_limits, mailoutbox):
+    response = api.post("/api/v1/requests/", APPLICATION, format="json")
+    assert response.status_code == 201, response.content
+    receipt = response.json()
+    assert receipt["tracking_number"].startswith("YSQ-") and receipt["check_code"]
+    assert "张申请人" not in response.content.decode()
+    lookup = {"tracking_number": receipt["tracking_number"], "secret": receipt["check_code"]}
+    status = api.post("/api/v1/requests/status/", lookup, format="json")
+    assert status.status_code == 200
+    data = status.json()
+    assert data["status"] == "received" and data["steps"][0]["action"] == "received"
+    text = status.content.decode()
+    for private in ("张申请人", "11010519491231002X", "13800138000", "zhang.applicant"):
+        assert private not in text
+    by_phone = api.post("/api/v1/requests/status/", {**lookup, "secret": "138 0013 8000"},
+                        format="json")
+    assert by_phone.status_code == 200
+    wrong = _error(api.post("/api/v1/requests/status/", {**lookup, "secret": "WRONG1"},
+                            format="json"), 404)
+    unknown = _error(api.post("/api/v1/requests/status/",
+                              {**lookup, "tracking_number": "YSQ-2026-9999"}, format="json"), 404)
+    assert wrong["message"] == unknown["message"]
+
+
+def test_request_submission_uses_the_forms_validation(api, fresh_limits):
+    from disclosure.models import DisclosureRequest
+
+    response = api.post("/api/v1/requests/", {**APPLICATION, "id_number": "110105194912310021",
+                                              "email": ""}, format="json")
+    body = _error(response, 400)
+    assert "身份证号码不正确" in body["errors"]["id_number"][0]
+    assert "email" in body["errors"]
+    _error(api.post("/api/v1/requests/", ["not", "an", "object"], format="json"), 400)
+    assert not DisclosureRequest.objects.exists()
+
+
+def test_request_submission_is_rate_limited_with_the_form(api, fresh_limits):
+    for _ in range(5):
+        assert api.post("/api/v1/requests/", APPLICATION, format="json").status_code == 201
+    body = _error(api.post("/api/v1/requests/", APPLICATION, format="json"), 429)
+    assert "一小时" in body["message"]
+
+
+def test_no_applicant_data_in_any_public_response(api, fresh_limits, make_item, office_user):
+    from disclosure.services import reports as report_services
+
+    api.post("/api/v1/requests/", APPLICATION, format="json")
+    make_item("published")
+    year = academic_year_of(timezone.localdate())
+    report = report_services.create_report(by=office_user, year=year)
+    # This academic year's report counts the request above; it is published once the year is over.
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(year + 1, 9, 30)):
+        report_services.publish_report(report, by=office_user)
+    urls = ["/api/v1/items/", "/api/v1/checklist/", "/api/v1/departments/", "/api/v1/channels/",
+            "/api/v1/reports/", f"/api/v1/reports/{year}/", "/api/v1/export/items.json",
+            "/api/v1/export/checklist.csv", "/api/v1/schema/?format=json"]
+    for url in urls:
+        response = api.get(url)
+        assert response.status_code == 200, url
+        text = (b"".join(response.streaming_content) if response.streaming
+                else response.content).decode()
+        for private in ("张申请人", "11010519491231002X", "13800138000", "zhang.applicant"):
+            assert private not in text, (url, private)

@@ -312,6 +312,8 @@ def test_public_sees_only_published_reports(db, office_user, client, django_asse
     body = response.content.decode()
     article = body[body.index('<article class="report">'):body.index("</article>")]
     assert "已发布概述" in article and "<svg" in article and "<script" not in article
+    assert article.index("三、依申请公开") < article.index('aria-label="依申请公开办理结果"')
+    assert article.index('aria-label="本网公开事项按月份统计"') < article.index("三、依申请公开")
     docx = client.get(reverse("disclosure:report_docx", args=[2024]))
     assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
     assert client.get(reverse("disclosure:report_compliance", args=[2024])).status_code == 302
@@ -385,3 +387,52 @@ def test_bad_complaint_is_refused_and_nothing_saved(db, office_user):
                                          summary="x", outcome="maintained")
     assert not Complaint.objects.exists()
 
+
+
+def test_admin_pages_and_sheet_import(db, office_user, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(office_user)
+    for name in ["annualreport", "channelmetric", "documentcount", "complaint"]:
+        assert client.get(reverse(f"admin:disclosure_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:disclosure_{name}_add")).status_code == 200
+    response = client.post(reverse("admin:disclosure_annualreport_add"), {
+        "year": "2024", "title": "", "preface": "", "overview": "后台填写的概述", "proactive_notes": "",
+        "requests_notes": "", "evaluation": "", "complaints_notes": "", "problems": "", "measures": "",
+        "other_matters": "", "signed_on": "",
+    })
+    assert response.status_code == 302
+    report = AnnualReport.objects.get(year=2024)
+    assert report.created_by == office_user and report.overview == "后台填写的概述"
+    client.post(reverse("admin:disclosure_annualreport_changelist"),
+                {"action": "publish_selected", "_selected_action": [report.pk]})
+    report.refresh_from_db()
+    assert report.is_published and report.figures["year"] == 2024
+
+    url = reverse("admin:disclosure_channelmetric_import")
+    assert client.get(url).status_code == 200
+    sheet = "渠道,栏目,学年,指标,数值,说明\n校内会议,党委会,2024,会议次数,19,\n今日头条号,,2024,items,200,\n"
+    response = client.post(url, {"file": SimpleUploadedFile("m.csv", sheet.encode("utf-8-sig"))})
+    assert response.status_code == 302
+    assert ChannelMetric.objects.filter(year=2024).count() == 2
+    bad = SimpleUploadedFile("m.csv", "渠道,栏目,学年,指标,数值,说明\n没有,,2024,x,1,\n".encode())
+    response = client.post(url, {"file": bad})
+    assert response.status_code == 200 and "第2行" in response.content.decode()
+    response = client.post(url, {"file": SimpleUploadedFile("m.txt", b"abc")})
+    assert response.status_code == 200 and "只支持" in response.content.decode()
+
+
+def test_figures_take_a_fixed_number_of_queries(year_data, make_item, department):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        compute_figures(YEAR)
+    website = Channel.objects.get(name="学校门户网站")
+    for day in range(1, 11):
+        item = _publish_at(make_item, dt.datetime(2026, 1, day, 9, tzinfo=TZ), department, [2, 3, day + 10])
+        Publication.objects.create(item=item, channel=website, published_on=dt.date(2026, 1, day))
+    with CaptureQueriesContext(connection) as after:
+        figures = compute_figures(YEAR)
+    assert figures["portal"]["total"]["value"] == 15
+    assert len(after.captured_queries) == len(before.captured_queries) <= 20

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from docx import Document
 
 from disclosure import services
@@ -33,9 +34,12 @@ APPLICANT = {
 }
 
 
+MARCH_2 = D(2026, 3, 2)
+
+
 @pytest.fixture
 def make_request(office_user):
-    def make(received_on=D(2026, 3, 2), channel="letter", **fields):
+    def make(received_on=MARCH_2, channel="letter", **fields):
         return rs.receive_request(by=office_user, channel=channel, received_on=received_on,
                                   **{**APPLICANT, **fields})
 
@@ -388,3 +392,24 @@ def test_anonymise_command_erases_old_applicants_and_keeps_statistics(make_reque
     out = io.StringIO()
     call_command("anonymise_requests", stdout=out)
     assert "0" in out.getvalue()
+
+
+# ---- numbers under concurrency (PostgreSQL: real row locks) ----
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_get_distinct_consecutive_numbers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def submit(_):
+        try:
+            return rs.receive_request(**APPLICANT).tracking_number
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(submit, range(24)))
+    year = DisclosureRequest.objects.first().year
+    assert sorted(numbers) == [f"YSQ-{year}-{n:04d}" for n in range(1, 25)]

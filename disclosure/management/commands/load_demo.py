@@ -157,7 +157,8 @@ class Command(BaseCommand):
         users = {}
         for username, full_name, group, _codes in ACCOUNTS:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"first_name": full_name, "is_staff": True}
+                username=username, defaults={"first_name": full_name, "is_staff": True,
+                                            "email": f"{username}@example.edu.cn"}
             )
             if created:
                 user.set_password(DEMO_PASSWORD)

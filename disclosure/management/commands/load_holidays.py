@@ -48,7 +48,7 @@ def rows_from_json(data: dict) -> tuple[int | None, str, list[HolidayRow]]:
             while day <= last:
                 rows.append(HolidayRow(day, False, name))
                 day += ONE_DAY
-        rows.extend(HolidayRow(_date(d), True, f"{name}调休上班") for d in holiday.get("work", []))
+        rows.extend(HolidayRow(_date(d), True, name) for d in holiday.get("work", []))
     return data.get("year"), data.get("note", ""), rows
 
 

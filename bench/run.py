@@ -1,0 +1,600 @@
+"""The benchmark: page timings in process, search quality, throughput under gunicorn beside nginx.
+
+    python -m bench.run                      # 100,000 items, 20 s of load per page
+    python -m bench.run --items 5000 --duration 3 --repeat 10
+
+Data are generated once per scale into their own PostgreSQL database (see bench/generate.py) and
+reused. Results are printed and written to bench/results.md and bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+sys.path.insert(0, str(ROOT))
+
+from bench import generate  # noqa: E402
+
+# Targets at 100,000 items (see the README): single-user p95 in ms, and requests per second.
+TARGETS = {
+    "item": {"p95_ms": 25, "rps": 1000},
+    "list": {"rps": 800},
+    "search": {"p95_ms": 50, "rps": 150},
+    "board": {"p95_ms": 300},
+    "report": {"p95_ms": 3000},
+    "queries": 10,
+    "load_seconds": 120,
+    "rss_mb": 250,
+    "overlap": 0.9,
+    "recall": 0.99,
+}
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Which pages exist, with realistic arguments.
+
+
+def pages(info: dict) -> tuple[list[dict], list[str]]:
+    """The pages to measure (name, url, kind, login) and notes on those the portal lacks yet."""
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    from disclosure.models import ChecklistEntry, Department, DisclosureItem
+
+    public = DisclosureItem.objects.public().order_by("-published_at", "-id")
+    words = info["words"]
+    found, notes = [], []
+
+    def q(text: str) -> str:
+        return "?" + urlencode({"q": text})
+
+    def add(name, kind, url_name, args=(), query="", login=False):
+        try:
+            url = reverse(url_name, args=args)
+        except NoReverseMatch:
+            notes.append(f"{name}：网址 {url_name} 尚不存在，跳过")
+            return
+        found.append({"name": name, "kind": kind, "url": url + query, "login": login})
+
+    def deep_cursor(queryset) -> str:
+        # Page 2,000 (or the middle of the list when shorter), reached through the keyset cursor.
+        try:
+            from disclosure.views.portal import encode_cursor
+        except ImportError:
+            return "?page=2000"
+        total = queryset.count()
+        position = min(2000 * 20, max(total // 2, 20)) - 1
+        last = queryset[position]
+        return f"?before={encode_cursor(last)}"
+
+    entry = (
+        ChecklistEntry.objects.annotate(n=Count("items")).order_by("-n").first()
+    )
+    department = Department.objects.annotate(n=Count("items")).order_by("-n").first()
+    item = public[public.count() // 3]
+    add("首页", "home", "disclosure:home")
+    add("信息公开事项清单", "list", "disclosure:checklist")
+    add(f"清单事项 {entry.number}（第 1 页）", "list", "disclosure:entry", [entry.number])
+    add(
+        f"清单事项 {entry.number}（深页）", "list", "disclosure:entry", [entry.number],
+        deep_cursor(public.filter(entries=entry)),
+    )
+    add(f"部门 {department.code}（第 1 页）", "list", "disclosure:department", [department.code])
+    add(
+        f"部门 {department.code}（深页）", "list", "disclosure:department", [department.code],
+        deep_cursor(public.filter(department=department)),
+    )
+    for url_name in ("disclosure:items", "disclosure:item_list"):
+        try:
+            reverse(url_name)
+        except NoReverseMatch:
+            continue
+        add("全部信息（第 1 页）", "list", url_name)
+        add("全部信息（深页）", "list", url_name, (), deep_cursor(public))
+        break
+    else:
+        notes.append("全部信息列表：门户尚无此页面（按清单、类别、部门浏览），跳过")
+    add("信息详情", "item", "disclosure:item", [item.pk])
+    add(f"搜索：少见词“{words['rare']}”", "search", "disclosure:search", (), q(words["rare"]))
+    add(f"搜索：常见词“{words['common']}”", "search", "disclosure:search", (), q(words["common"]))
+    pair = " ".join(words["pair"])
+    add(f"搜索：两个词“{pair}”", "search", "disclosure:search", (), q(pair))
+    add(f"搜索 API：“{words['common']}”", "search", "api:item-list", (), q(words["common"]))
+    add("期限看板", "board", "admin:disclosure_deadline_board", login=True)
+    add("后台事项列表", "admin", "admin:disclosure_disclosureitem_changelist", login=True)
+    year = _latest_report_year()
+    add(f"年度报告 {year}–{year + 1}", "report", "disclosure:report_detail", [year], login=True)
+    return found, notes
+
+
+def _latest_report_year() -> int:
+    # The last academic year that has ended (1 September to 31 August).
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today.year - 1 if today.month >= 9 else today.year - 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# Single-user timings, in process.
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def staff_session() -> str:
+    """A signed-in session of the office account, made directly (no login signals, no lockout log)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+
+    user = get_user_model().objects.get(username="bench_office")
+    backends = settings.AUTHENTICATION_BACKENDS
+    backend = next((b for b in backends if b.endswith("ModelBackend")), backends[0])
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = backend
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return store.session_key
+
+
+def measure_in_process(page_list: list[dict], repeat: int) -> list[dict]:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    anonymous = Client()
+    staff = Client()
+    staff.cookies[settings.SESSION_COOKIE_NAME] = staff_session()
+    results = []
+    for page in page_list:
+        client = staff if page["login"] else anonymous
+        times, status, queries = [], None, None
+        runs = repeat if page["kind"] != "report" else max(3, repeat // 10)
+        for n in range(runs + 2):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(page["url"], follow=False)
+                if hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
+                elapsed = time.perf_counter() - started
+            status = response.status_code
+            if n >= 2:  # two warm-up requests first
+                times.append(elapsed * 1000)
+                queries = len(captured.captured_queries)
+        row = {
+            **page, "status": status, "queries": queries, "median_ms": statistics.median(times),
+            "p95_ms": percentile(times, 95), "max_ms": max(times), "bytes": len(response.content),
+        }
+        results.append(row)
+        log(
+            f"  {page['name']:<30} {status}  中位 {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms"
+            f"  最大 {row['max_ms']:7.1f} ms  SQL {queries}"
+        )
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------
+# Search quality against exhaustive ranking and substring matching.
+
+
+def search_quality(info: dict) -> list[dict]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.db.models import F, Q
+
+    from disclosure import search, selectors
+
+    words = info["words"]
+    queries = [words["rare"], words["common"], " ".join(words["pair"])]
+    rows = []
+    for query in queries:
+        terms = search.query_terms(query)
+        tsquery = SearchQuery(search.to_tsquery_text(terms), search_type="raw", config="simple")
+        base = selectors.list_public_items()
+        ranked = list(search.search_items(base, query).values_list("pk", flat=True)[:20])
+        exhaustive = list(
+            base.filter(search_vector=tsquery)
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .order_by("-rank", "-published_at", "-id")
+            .values_list("pk", "rank")[:20]
+        )
+        best = [pk for pk, _rank in exhaustive]
+        overlap = len(set(ranked) & set(best)) / max(1, len(best))
+        # Ties in ts_rank are common: an item ranked as high as the 20th best is as good a result.
+        if exhaustive:
+            threshold = exhaustive[-1][1]
+            deserving = set(
+                base.filter(search_vector=tsquery, pk__in=ranked)
+                .annotate(rank=SearchRank(F("search_vector"), tsquery))
+                .filter(rank__gte=threshold - 1e-6)
+                .values_list("pk", flat=True)
+            )
+            tie_overlap = len(deserving) / max(1, min(len(ranked), 20))
+        else:
+            tie_overlap = 1.0
+        substring = Q()
+        for word in query.split():
+            substring &= (
+                Q(title__contains=word) | Q(summary__contains=word) | Q(body__contains=word)
+                | Q(document_number__contains=word)
+            )
+        expected = set(base.filter(substring).values_list("pk", flat=True))
+        found = set(base.filter(search_vector=tsquery).values_list("pk", flat=True))
+        recall = len(expected & found) / len(expected) if expected else 1.0
+        row = {
+            "query": query, "matches": len(found), "substring_matches": len(expected),
+            "top20_overlap": overlap, "top20_overlap_ties": tie_overlap, "recall": recall,
+        }
+        rows.append(row)
+        log(
+            f"  “{query}”：命中 {len(found)}，子串 {len(expected)}，召回 {recall:.4f}，"
+            f"前 20 重合 {overlap:.2f}（计并列 {tie_overlap:.2f}）"
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------
+# Throughput under gunicorn and nginx on loopback, with wrk as the load generator.
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - loopback only
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} 未在 {timeout} 秒内就绪")
+
+
+def start_gunicorn(settings_module: str, port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "GUNICORN_WORKERS": str(workers)}
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")), "portal.wsgi:application",
+            "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--preload", "--access-logfile", "-", "--log-level", "warning",
+        ],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/robots.txt")
+    except RuntimeError as exc:
+        process.kill()
+        raise RuntimeError("gunicorn 未能启动：" + process.stderr.read().decode(errors="replace")[-2000:]) from exc
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def worker_memory(master_pid: int) -> list[dict]:
+    """Resident and proportional set size of each worker: PSS counts the pages shared after fork once."""
+    rows = []
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+        pss = None
+        rollup = Path(f"/proc/{pid}/smaps_rollup")
+        if rollup.exists():
+            match = re.search(r"^Pss:\s+(\d+)", rollup.read_text(), re.MULTILINE)
+            pss = int(match.group(1)) / 1024 if match else None
+        rows.append({"pid": int(pid), "rss_mb": rss, "pss_mb": pss})
+    return rows
+
+
+def wrk(url: str, duration: int, connections: int, cookie: str | None = None) -> dict:
+    command = [
+        "wrk", "-t", "1", "-c", str(connections), "-d", f"{duration}s", "--latency",
+        # Sync gunicorn workers close every connection; ask the same of nginx for a fair reference.
+        "-H", "Connection: close",
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, timeout=duration + 60).stdout
+
+    def latency(label: str) -> float | None:
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        if not match:
+            return None
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors:.*", output)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0, "p50_ms": latency("50"), "p99_ms": latency("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(0) if socket_errors else "",
+    }
+
+
+def start_nginx(html: bytes, port: int) -> tuple[subprocess.Popen, str]:
+    prefix = tempfile.mkdtemp(prefix="bench-nginx-")
+    Path(prefix, "logs").mkdir()
+    Path(prefix, "index.html").write_bytes(html)
+    Path(prefix, "nginx.conf").write_text(f"""
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/tmp; proxy_temp_path {prefix}/tmp; fastcgi_temp_path {prefix}/tmp;
+    uwsgi_temp_path {prefix}/tmp; scgi_temp_path {prefix}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        root {prefix};
+        location / {{ default_type text/html; try_files /index.html =404; }}
+    }}
+}}
+""")
+    process = subprocess.Popen(
+        ["nginx", "-p", prefix, "-c", f"{prefix}/nginx.conf", "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    wait_for(f"http://127.0.0.1:{port}/")
+    return process, prefix
+
+
+def static_reference(html: bytes, duration: int, connections: int) -> dict:
+    """Requests per second of the same HTML as a static file: nginx if installed, else Python's server."""
+    port = free_port()
+    if shutil.which("nginx"):
+        process, prefix = start_nginx(html, port)
+        server = "nginx"
+    else:
+        prefix = tempfile.mkdtemp(prefix="bench-static-")
+        Path(prefix, "index.html").write_bytes(html)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", prefix],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        wait_for(f"http://127.0.0.1:{port}/index.html")
+        server = "python -m http.server"
+    try:
+        result = wrk(f"http://127.0.0.1:{port}/index.html", duration, connections)
+    finally:
+        stop(process)
+        shutil.rmtree(prefix, ignore_errors=True)
+    return {"server": server, **result}
+
+
+def throughput(page_list, duration, connections, workers, session_cookie) -> dict:
+    if not shutil.which("wrk"):
+        log("  未安装 wrk（apt-get install -y wrk），跳过吞吐量测试")
+        return {"skipped": "wrk 未安装"}
+    result = {"uncached": [], "cached": []}
+    port = free_port()
+    process = start_gunicorn("bench.settings", port, workers)
+    try:
+        for page in page_list:
+            cookie = session_cookie if page["login"] else None
+            row = {"name": page["name"], "kind": page["kind"], "url": page["url"]}
+            if page["kind"] == "report":
+                row.update(rps=None, note="单用户计时即可（报表由办公室按需生成）")
+            else:
+                row.update(wrk(f"http://127.0.0.1:{port}{page['url']}", duration, connections, cookie))
+            result["uncached"].append(row)
+            log(f"  {page['name']:<30} {row.get('rps') or 0:8.1f} 请求/秒  p99 {row.get('p99_ms')} ms")
+        result["memory"] = worker_memory(process.pid)
+        item_page = next(p for p in page_list if p["kind"] == "item")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{item_page['url']}") as response:  # noqa: S310
+            html = response.read()
+    finally:
+        stop(process)
+
+    port = free_port()
+    process = start_gunicorn("bench.settings_cached", port, workers)
+    try:
+        for page in page_list:
+            if page["login"] or page["kind"] == "report":
+                continue
+            url = f"http://127.0.0.1:{port}{page['url']}"
+            urllib.request.urlopen(url).read()  # noqa: S310 - fill the cache
+            row = {"name": page["name"], "kind": page["kind"], "url": page["url"]}
+            row.update(wrk(url, duration, connections))
+            result["cached"].append(row)
+            log(f"  （缓存）{page['name']:<26} {row['rps']:8.1f} 请求/秒  p99 {row['p99_ms']} ms")
+    finally:
+        stop(process)
+
+    result["static"] = static_reference(html, duration, connections)
+    log(f"  静态参考（{result['static']['server']}）：{result['static']['rps']:.1f} 请求/秒")
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# The report.
+
+
+def _fmt(value, digits=1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def write_results(results: dict, path_md: Path, path_json: Path) -> str:
+    path_json.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+    info, scale = results["dataset"], results["dataset"]["scale"]
+    lines = [
+        "# 基准测试结果",
+        "",
+        f"- 时间：{results['started_at']}；机器：{results['machine']}",
+        f"- 数据：{scale['items']:,} 条公开事项，{scale['departments']} 个部门，{scale['years']} 年，"
+        f"{info.get('requests_loaded', 0):,} 件依申请公开；加载 {info['load_seconds']:.1f} 秒"
+        f"（生成与分词进程 CPU {info.get('load_cpu_seconds', 0):.1f} 秒），迁移另计 {info['migrate_seconds']:.1f} 秒",
+        f"- 负载：wrk，{results['connections']} 个连接，每页 {results['duration']} 秒；gunicorn {results['workers']}"
+        " 个同步 worker，--preload；同一台机器的回环地址",
+        "- 本机同时运行着其他测试，计时有噪声：看量级，不看小数点。",
+        "",
+        "## 单用户（进程内 Django 测试客户端，未缓存）",
+        "",
+        "| 页面 | 状态 | 中位 ms | p95 ms | 最大 ms | SQL 条数 | 吞吐 请求/秒 | p99 ms | 缓存后 请求/秒 |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    tp = results.get("throughput", {})
+    uncached = {r["name"]: r for r in tp.get("uncached", [])}
+    cached = {r["name"]: r for r in tp.get("cached", [])}
+    for row in results["pages"]:
+        u, c = uncached.get(row["name"], {}), cached.get(row["name"], {})
+        lines.append(
+            f"| {row['name']} | {row['status']} | {_fmt(row['median_ms'])} | {_fmt(row['p95_ms'])} | "
+            f"{_fmt(row['max_ms'])} | {row['queries']} | {_fmt(u.get('rps'))} | {_fmt(u.get('p99_ms'))} | "
+            f"{_fmt(c.get('rps'))} |"
+        )
+    if tp.get("static"):
+        s = tp["static"]
+        lines += ["", f"静态参考（{s['server']} 提供同一详情页 HTML）：{s['rps']:,.1f} 请求/秒，p99 {_fmt(s['p99_ms'])} ms。"]
+    if tp.get("memory"):
+        mem = ", ".join(f"RSS {m['rss_mb']:.0f} MB / PSS {_fmt(m['pss_mb'], 0)} MB" for m in tp["memory"])
+        lines += ["", f"gunicorn worker 内存（负载后）：{mem}。"]
+    lines += ["", "## 搜索质量", "", "| 查询 | 命中 | 子串命中 | 召回 | 前 20 重合 | 计并列 |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for row in results["search_quality"]:
+        lines.append(
+            f"| {row['query']} | {row['matches']:,} | {row['substring_matches']:,} | {row['recall']:.4f} | "
+            f"{row['top20_overlap']:.2f} | {row['top20_overlap_ties']:.2f} |"
+        )
+    lines += ["", "## 目标对照", ""] + [f"- {line}" for line in results["verdict"]]
+    if results["notes"]:
+        lines += ["", "## 说明", ""] + [f"- {note}" for note in results["notes"]]
+    text = "\n".join(lines) + "\n"
+    path_md.write_text(text)
+    return text
+
+
+def verdict(results: dict) -> list[str]:
+    lines = []
+    pages_by_kind: dict[str, list[dict]] = {}
+    for row in results["pages"]:
+        pages_by_kind.setdefault(row["kind"], []).append(row)
+    tp = {r["name"]: r for r in results.get("throughput", {}).get("uncached", [])}
+
+    def check(ok: bool, text: str) -> None:
+        lines.append(("达标 " if ok else "未达标 ") + text)
+
+    for kind in ("item", "list", "search"):
+        target = TARGETS[kind]
+        for row in pages_by_kind.get(kind, []):
+            if "p95_ms" in target:
+                check(row["p95_ms"] <= target["p95_ms"], f"{row['name']} 单用户 p95 {row['p95_ms']:.1f} ms（≤ {target['p95_ms']}）")
+            rps = tp.get(row["name"], {}).get("rps")
+            if rps is not None:
+                check(rps >= target["rps"], f"{row['name']} {rps:,.0f} 请求/秒（≥ {target['rps']}）")
+    for kind in ("board", "report"):
+        for row in pages_by_kind.get(kind, []):
+            check(row["p95_ms"] <= TARGETS[kind]["p95_ms"], f"{row['name']} p95 {row['p95_ms']:.0f} ms（≤ {TARGETS[kind]['p95_ms']}）")
+    for row in results["pages"]:
+        if row["kind"] in ("home", "list", "item", "search") and row["queries"] is not None:
+            if row["queries"] > TARGETS["queries"]:
+                check(False, f"{row['name']} SQL {row['queries']} 条（≤ {TARGETS['queries']}）")
+    info = results["dataset"]
+    if info["scale"]["items"] >= 100_000:
+        check(info["load_seconds"] <= TARGETS["load_seconds"], f"加载 {info['load_seconds']:.0f} 秒（≤ {TARGETS['load_seconds']}）")
+    for row in results["search_quality"]:
+        check(row["recall"] >= TARGETS["recall"], f"“{row['query']}”召回 {row['recall']:.4f}（≥ {TARGETS['recall']}）")
+        check(row["top20_overlap_ties"] >= TARGETS["overlap"], f"“{row['query']}”前 20 重合（计并列）{row['top20_overlap_ties']:.2f}（≥ {TARGETS['overlap']}）")
+    throughput_results = results.get("throughput", {})
+    static = throughput_results.get("static", {}).get("rps")
+    for row in throughput_results.get("cached", []):
+        if static:
+            check(row["rps"] >= static / 4, f"缓存后 {row['name']} {row['rps']:,.0f} 请求/秒（≥ 静态参考的四分之一 {static / 4:,.0f}）")
+    for worker in throughput_results.get("memory", []):
+        check(worker["rss_mb"] <= TARGETS["rss_mb"], f"worker {worker['pid']} RSS {worker['rss_mb']:.0f} MB（≤ {TARGETS['rss_mb']}）")
+    return lines
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="信息公开网基准测试（PostgreSQL + gunicorn + wrk）")
+    parser.add_argument("--items", type=int, default=generate.DEFAULT_SCALE["items"])
+    parser.add_argument("--requests", type=int, default=generate.DEFAULT_SCALE["requests"])
+    parser.add_argument("--repeat", type=int, default=30, help="每页单用户请求次数")
+    parser.add_argument("--duration", type=int, default=20, help="每页负载秒数")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-throughput", action="store_true", help="只做单用户计时与搜索质量")
+    parser.add_argument("--force", action="store_true", help="重建数据")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results"), help="结果文件（不含扩展名）")
+    args = parser.parse_args(argv)
+
+    scale = {**generate.DEFAULT_SCALE, "items": args.items, "requests": args.requests}
+    info = generate.ensure_dataset(scale, force=args.force, log=log)
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.clear()
+    results = {
+        "started_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": f"{platform.node()}，{os.cpu_count()} 核，Python {platform.python_version()}，"
+        f"开始时负载 {os.getloadavg()[0]:.1f}",
+        "dataset": info, "duration": args.duration, "connections": args.connections,
+        "workers": args.workers, "notes": [],
+    }
+    page_list, results["notes"] = pages(info)
+    log("单用户计时：")
+    results["pages"] = measure_in_process(page_list, args.repeat)
+    log("搜索质量：")
+    results["search_quality"] = search_quality(info)
+    if not args.no_throughput:
+        log("吞吐量：")
+        cookie = f"{settings.SESSION_COOKIE_NAME}={staff_session()}"
+        results["throughput"] = throughput(page_list, args.duration, args.connections, args.workers, cookie)
+    results["verdict"] = verdict(results)
+    output = Path(args.output)
+    text = write_results(results, output.with_suffix(".md"), output.with_suffix(".json"))
+    print()
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
