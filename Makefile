@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint demo clean
+.PHONY: run test install lint demo clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: install
 		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; \
 	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark on PostgreSQL (127.0.0.1:5432, its own database) with Redis and wrk: BENCH_ARGS, e.g.
+# BENCH_ARGS="--items 5000 --duration 3" for a quick look. Writes bench/results.md and .json.
+bench: install
+	@command -v wrk >/dev/null || ([ "$$(id -u)" = "0" ] && apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null) || true
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -125,6 +125,13 @@ def pages(info: dict) -> tuple[list[dict], list[str]]:
     add("期限看板", "board", "admin:disclosure_deadline_board", login=True)
     add("后台事项列表", "admin", "admin:disclosure_disclosureitem_changelist", login=True)
     year = _latest_report_year()
+    try:
+        from disclosure.models import AnnualReport
+    except ImportError:
+        pass
+    else:
+        # A draft: the office sees it with live figures, computed from the data on every request.
+        AnnualReport.objects.get_or_create(year=year)
     add(f"年度报告 {year}–{year + 1}", "report", "disclosure:report_detail", [year], login=True)
     return found, notes
 

@@ -1,6 +1,6 @@
 """Public pages kept whole in the Django cache (Redis in production), shared by every web process.
 
-A page is stored under its path and query string together with a generation number. Any change to
+A page is stored under its path, query string and Accept header together with a generation number. Any change to
 what the public sees (an item, its attachments, publications or entries) bumps the generation once
 its transaction commits, which orphans every stored page at once: nothing has to know which pages
 showed the item. Orphans expire by themselves.
@@ -70,7 +70,10 @@ def purge_public_pages() -> None:
 
 
 def page_key(request) -> str:
-    raw = request.get_full_path().encode("utf-8", "surrogateescape")
+    # The API answers JSON or its browsable HTML by the Accept header: it is part of the key.
+    raw = (request.get_full_path() + "\n" + request.META.get("HTTP_ACCEPT", "")).encode(
+        "utf-8", "surrogateescape"
+    )
     return f"public-page:{generation()}:{hashlib.sha256(raw).hexdigest()}"
 
 

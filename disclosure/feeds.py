@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from disclosure import selectors
 from disclosure.models import ChecklistCategory
@@ -33,7 +34,8 @@ class LatestItemsFeed(Feed):
 
     def item_description(self, item):
         # Summaries only: the feed never carries stored HTML.
-        return item.summary or item.title
+        # Plain text inside Atom's type="html" summary: escaped, or readers would render it as markup.
+        return escape(item.summary or item.title)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -74,9 +74,18 @@ def _table(doc, header: list[str], rows: list[list[Any]], *, size=10.5, widths=N
     return table
 
 
+def _merge(first, other) -> None:
+    """Merge cells that repeat one header text, keeping that text once."""
+    merged = first.merge(other)
+    for paragraph in merged.paragraphs[1:]:
+        paragraph._p.getparent().remove(paragraph._p)
+
+
 def request_table_rows(requests: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    header = ["项目", *requests["columns"], "总计"]
-    rows = []
+    """Two header rows as in the national form: 法人或其他组织 spans its kinds."""
+    kinds = len(requests["columns"]) - 1
+    header = ["项目", requests["columns"][0], *["法人或其他组织"] * kinds, "总计"]
+    rows = [["项目", *requests["columns"], "总计"]]
     for row in requests["rows"]:
         label = "　" * row["level"] + row["label"]
         cells = row["cells"] or [None] * len(requests["columns"])
@@ -138,7 +147,12 @@ def build_report_docx(report, figures: dict[str, Any], *, site_url: str = "") ->
         if part["key"] == "requests":
             header, rows = request_table_rows(figures["requests"])
             _paragraph(doc, "表5 依申请公开情况", font=HEADING_FONT, size=12, indent=False)
-            _table(doc, header, rows, size=9)
+            table = _table(doc, header, rows, size=9)
+            top, sub = table.rows[0].cells, table.rows[1].cells
+            last = len(header) - 1
+            for index in (0, 1, last):
+                _merge(top[index], sub[index])
+            _merge(top[2], top[last - 1])
         if part["key"] == "complaints":
             complaints = figures["complaints"]
             header = ["类型", "总计", *[o["label"] for o in complaints[0]["outcomes"]]]

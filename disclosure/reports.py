@@ -275,7 +275,7 @@ def checklist_figures(year: int) -> list[dict[str, Any]]:
             "status": status,
             "status_label": label,
             "count": figure(len(found), COUNTED),
-            "channels": ["信息公开网", *channels] if found else [],
+            "channels": list(dict.fromkeys(["信息公开网", *channels])) if found else [],
             "items": found[:LINKS_PER_ENTRY],
             "not_applicable_note": entry.not_applicable_note,
         })
@@ -334,7 +334,7 @@ def request_figures(year: int) -> dict[str, Any]:
         cells = [counts[key][c] for c, _ in REQUEST_COLUMNS]
         return {"key": key, "label": label, "level": level, "cells": cells, "total": sum(cells)}
 
-    rows = [row("new", "一、本年新收政府信息公开申请数量"), row("carried_over", "二、上年结转政府信息公开申请数量")]
+    rows = [row("new", "一、本年新收信息公开申请数量"), row("carried_over", "二、上年结转信息公开申请数量")]
     rows.append({"key": "results", "label": "三、本年度办理结果", "level": 0, "cells": None, "total": None})
     for reply_type in ReplyType:
         rows.append(row(f"type:{reply_type}", reply_type.label, 1))

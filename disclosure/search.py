@@ -115,7 +115,9 @@ def highlight(text: str, terms: list[str], *, width: int = SNIPPET_CHARS) -> str
     """A snippet of plain `text` around the first match, every term wrapped in <mark>.
 
     The text is escaped piece by piece here, so reader input and item text can never inject markup;
-    the result is the only thing templates may mark safe.
+    the result is the only thing templates may mark safe. Snippets come from the plain text rather
+    than `ts_headline` over `search_body`: jieba's search mode repeats overlapping words there
+    (中华 华人 人民 共和国 ...), which reads as nonsense once shown, and SQLite has no headline at all.
     """
     text = " ".join((text or "").split())
     needles = sorted({t for t in terms if t}, key=len, reverse=True)

@@ -38,6 +38,8 @@ urlpatterns = [
     path("requests/new/", request_views.request_create, name="request_create"),
     path("requests/new/done/", request_views.request_created, name="request_created"),
     path("requests/status/", request_views.request_status, name="request_status"),
+    path("requests/status/attachments/<int:pk>/", request_views.request_attachment,
+         name="request_attachment"),
     # The yearly reports (信息公开年度报告).
     path("reports/", report_views.ReportListView.as_view(), name="report_list"),
     path("reports/<int:year>/", report_views.report_detail, name="report_detail"),

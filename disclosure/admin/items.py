@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -403,7 +404,7 @@ class DisclosureItemAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        item = self.get_object(request, object_id)
+        item = self.get_object(request, unquote(object_id))
         if item is not None:
             extra_context["workflow_steps"] = self.workflow_steps(request, item)
             extra_context["attribute_choices"] = DisclosureItem.Attribute.choices

@@ -249,7 +249,8 @@ class DisclosureRequestAdmin(admin.ModelAdmin):
             ]
         office = self._office(request)
         sets = [
-            ("办理", {"fields": ["tracking_number", "status", "channel", "steps", "submitted_at",
+            ("办理", {"fields": ["tracking_number", "status", "channel",
+                               *(["steps"] if office else []), "submitted_at",
                                "received_on", "receipt_confirmed_at", "due_on", "due_provisional",
                                "clock"]}),
         ]
@@ -336,7 +337,9 @@ class DisclosureRequestAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            raise PermissionDenied("申请的办理请使用“可办理的步骤”中的按钮。")
+            # Every field is read-only here: steps go through their own pages; only the
+            # attachment inline is saved.
+            return
         data = {f: form.cleaned_data[f] for f in form.cleaned_data if f != "received_on"}
         try:
             created = request_services.receive_request(

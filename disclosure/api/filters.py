@@ -6,6 +6,8 @@ import datetime as dt
 
 import django_filters
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from disclosure.filters import DisclosureItemFilter
 from disclosure.models import DisclosureItem
@@ -56,3 +58,9 @@ class StaffItemFilter(django_filters.FilterSet):
     class Meta:
         model = DisclosureItem
         fields = ["status", "attribute", "department"]
+
+
+# The portal's filters take numbers (category, entry, year, channel id); their schema type cannot be
+# guessed from the model, and a guess would warn on every schema request.
+for _name in ("category", "entry", "year", "channel"):
+    extend_schema_field(OpenApiTypes.INT)(PublicItemFilter.base_filters[_name])

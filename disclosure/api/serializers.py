@@ -17,7 +17,13 @@ from disclosure.models import (
     DisclosureItem,
     Publication,
 )
-from disclosure.models.requests import ApplicantType, DisclosureRequest, RequestEvent
+from disclosure.models.requests import (
+    ApplicantType,
+    DisclosureRequest,
+    ReplyReason,
+    ReplyType,
+    RequestEvent,
+)
 
 
 def _absolute(request, url: str) -> str:
@@ -328,3 +334,91 @@ class RequestStatusSerializer(serializers.ModelSerializer):
         model = DisclosureRequest
         fields = ["tracking_number", "status", "status_display", "received_on", "due_on",
                   "due_provisional", "answered_on", "reply_type", "reply_type_display", "steps"]
+
+
+# ---- Office: requests ----
+
+
+class StaffRequestEventSerializer(serializers.ModelSerializer):
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+    actor = serializers.CharField(source="actor.get_username", read_only=True, default="")
+
+    class Meta:
+        model = RequestEvent
+        fields = ["action", "action_display", "actor", "at", "on", "note"]
+
+
+class StaffRequestSerializer(serializers.ModelSerializer):
+    """A request as the disclosure office handles it, applicant included."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    events = StaffRequestEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DisclosureRequest
+        fields = [
+            "id", "tracking_number", "status", "status_display", "channel", "applicant_type",
+            "applicant_name", "id_number", "contact_name", "phone", "email", "postal_address",
+            "postal_code", "description", "purpose", "preferred_form", "delivery", "submitted_at",
+            "received_on", "correction_requested_on", "correction_reply_by", "corrected_on",
+            "extension_workdays", "extended_on", "due_on", "due_provisional", "reply_type",
+            "reply_reason", "reply_text", "answered_on", "events",
+        ]
+
+
+def _on(label="生效日期", required=True):
+    return serializers.DateField(label=label, required=required)
+
+
+def _text(label, required=True, max_length=2000):
+    return serializers.CharField(label=label, required=required, allow_blank=not required,
+                                 max_length=max_length)
+
+
+class ConfirmReceiptSerializer(serializers.Serializer):
+    received_on = _on("收到申请之日", required=False)
+    note = _text("说明", required=False)
+
+
+class RequestCorrectionSerializer(serializers.Serializer):
+    on = _on("发出补正通知之日")
+    note = _text("需补正的内容")
+    reply_by = _on("补正期限", required=False)
+
+
+class DatedNoteSerializer(serializers.Serializer):
+    on = _on()
+    note = _text("说明", required=False)
+
+
+class OptionalDatedNoteSerializer(serializers.Serializer):
+    on = _on(required=False)
+    note = _text("说明", required=False)
+
+
+class StartConsultationSerializer(serializers.Serializer):
+    third_party = _text("征求意见对象", max_length=200)
+    on = _on("发出征求意见函之日")
+    note = _text("说明", required=False)
+
+
+class ExtendRequestSerializer(serializers.Serializer):
+    workdays = serializers.IntegerField(label="延期工作日数", min_value=1, max_value=60)
+    approver = _text("批准人", max_length=50)
+    reason = _text("延期理由")
+    on = _on("决定延期之日", required=False)
+    notified_on = _on("告知申请人之日", required=False)
+
+
+class AnswerRequestSerializer(serializers.Serializer):
+    reply_type = serializers.ChoiceField(label="答复类型", choices=ReplyType.choices)
+    reason = serializers.ChoiceField(label="理由", choices=ReplyReason.choices, required=False,
+                                     allow_blank=True)
+    text = _text("答复内容", required=False, max_length=20000)
+    refer_to = _text("告知获取途径", required=False, max_length=500)
+    on = _on("答复之日", required=False)
+
+
+class WithdrawRequestSerializer(serializers.Serializer):
+    note = _text("撤回说明")
+    on = _on("撤回之日", required=False)

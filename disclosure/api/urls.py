@@ -12,6 +12,7 @@ router = SimpleRouter()
 router.register("items", views.ItemViewSet, basename="item")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("staff/items", views.StaffItemViewSet, basename="staff-item")
+router.register("staff/requests", views.StaffRequestViewSet, basename="staff-request")
 
 urlpatterns = [
     path("checklist/", views.ChecklistView.as_view(), name="checklist"),

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from disclosure import ratelimit
 from disclosure.forms import DESCRIPTION_MAX_CHARS, DisclosureRequestForm, RequestStatusForm
-from disclosure.models import DisclosureRequest, RequestEvent
+from disclosure.models import DisclosureRequest, RequestAttachment, RequestEvent
 from disclosure.request_clock import clock_for
 from disclosure.services import requests as request_services
 
@@ -99,8 +100,35 @@ def request_status(request):
         req=found,
         clock=clock_for(found),
         events=found.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "id"),
+        reply_attachments=found.attachments.filter(kind=RequestAttachment.Kind.REPLY),
+        # Carried in the download forms of this page only, never in a URL.
+        lookup=form.cleaned_data,
     )
     return render(request, "disclosure/requests/status.html", context)
+
+
+@never_cache
+@require_POST
+def request_attachment(request, pk: int):
+    """A reply attachment, for the applicant who proves the request again with number and code."""
+    form = RequestStatusForm(request.POST)
+    if not ratelimit.hit("request_status", request, limit=STATUS_LIMIT, window_seconds=STATUS_WINDOW):
+        raise Http404(NOT_FOUND_MESSAGE)
+    if not form.is_valid():
+        raise Http404(NOT_FOUND_MESSAGE)
+    found = request_services.get_request_for_applicant(
+        form.cleaned_data["tracking_number"], form.cleaned_data["secret"]
+    )
+    # Information goes out with the reply, not before.
+    attachment = (found.attachments.filter(pk=pk, kind=RequestAttachment.Kind.REPLY).first()
+                  if found and found.reply_type else None)
+    if attachment is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True,
+        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+        content_type=attachment.content_type or "application/octet-stream",
+    )
 
 
 Action = RequestEvent.Action

@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "disclosure.models.items.DisclosureItem.Status",
         "RequestStatusEnum": "disclosure.models.requests.DisclosureRequest.Status",
+        "ReplyReasonEnum": "disclosure.models.requests.ReplyReason",
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [

@@ -384,3 +384,17 @@ def test_changelist_query_count_is_bounded(logged, office_user, make_item, djang
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
         assert client.get(CHANGELIST).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("role", ["office_user", "supervisor", "editor"])
+def test_read_doors_per_role(request, logged, role, own, foreign):
+    """History, autocomplete and export: what each role reads through them."""
+    client = logged(request.getfixturevalue(role))
+    sees_foreign = role != "editor"
+    assert client.get(history_url(own)).status_code == 200
+    assert client.get(history_url(foreign)).status_code == (200 if sees_foreign else 404)
+    params = {"app_label": "disclosure", "model_name": "publication", "field_name": "item", "term": ""}
+    ids = {r["id"] for r in client.get(reverse("admin:autocomplete"), params).json()["results"]}
+    assert (str(foreign.pk) in ids) is sees_foreign and str(own.pk) in ids
+    exported = client.get(reverse("admin:disclosure_disclosureitem_export", args=["csv"]))
+    assert (foreign.title in exported.content.decode("utf-8-sig")) is sees_foreign

@@ -246,6 +246,16 @@ def test_query_count_is_constant_per_page(api, make_item, other_department):
     for url, count in small.items():
         assert _count_queries(api, url) == count, url
     assert small["/api/v1/items/"] <= 5
+    assert small["/api/v1/checklist/"] <= 5
+
+
+def test_staff_list_query_count_is_constant(api, make_item, office_user):
+    _as(api, office_user)
+    make_item("draft")
+    small = _count_queries(api, "/api/v1/staff/items/")
+    for i in range(6):
+        _decorate(make_item("published", title=f"事项{i}"))
+    assert _count_queries(api, "/api/v1/staff/items/") == small
 
 
 # ---- Downloads ----
@@ -561,3 +571,49 @@ def test_no_applicant_data_in_any_public_response(api, fresh_limits, make_item, 
                 else response.content).decode()
         for private in ("张申请人", "11010519491231002X", "13800138000", "zhang.applicant"):
             assert private not in text, (url, private)
+
+
+# ---- Office: requests ----
+
+
+@pytest.fixture
+def received(fresh_limits, office_user):
+    from disclosure.services import requests as request_services
+
+    return request_services.receive_request(by=office_user, received_on=dt.date(2026, 3, 2),
+                                            channel="letter", **APPLICATION)
+
+
+def test_requests_api_is_for_the_office_only(api, received, editor, supervisor):
+    _error(api.get("/api/v1/staff/requests/"), 401)
+    _error(_as(api, editor).get("/api/v1/staff/requests/"), 403)
+    _error(_as(api, supervisor).get(f"/api/v1/staff/requests/{received.pk}/"), 403)
+    _error(api.post(f"/api/v1/staff/requests/{received.pk}/answer/",
+                    {"reply_type": "disclosed"}, format="json"), 403)
+
+
+def test_office_handles_a_request_step_by_step(api, received, office_user):
+    _as(api, office_user)
+    rows = api.get("/api/v1/staff/requests/").json()["results"]
+    assert rows[0]["applicant_name"] == "张申请人"
+    url = f"/api/v1/staff/requests/{received.pk}"
+    body = _error(api.post(f"{url}/request-correction/", {"on": "2026-03-03"}, format="json"), 400)
+    assert "note" in body["errors"]
+    response = api.post(f"{url}/request-correction/",
+                        {"on": "2026-03-03", "note": "请写明所需信息的年份"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "correction_requested"
+    response = api.post(f"{url}/receive-correction/", {"on": "2026-03-05"}, format="json")
+    assert response.json()["status"] == "received"
+    response = api.post(f"{url}/answer/", {"reply_type": "disclosed", "on": "2026-03-10",
+                                           "text": "已提供"}, format="json")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["status"] == "answered"
+    assert [e["action"] for e in data["events"]] == [
+        "received", "correction_requested", "correction_received", "answered"]
+    again = _error(api.post(f"{url}/answer/", {"reply_type": "disclosed"}, format="json"), 409)
+    assert "已答复" in again["message"]
+    _error(api.post(f"{url}/answer/", {"reply_type": "maybe"}, format="json"), 400)
+    _error(api.post("/api/v1/staff/requests/999999/answer/", {"reply_type": "disclosed"},
+                    format="json"), 404)

@@ -272,3 +272,26 @@ def test_nav_links_and_no_external_assets(client):
     assert "<script>" not in html and "http://" not in html.split("<body")[0].replace(
         'xmlns="http://', "")
     assert "https://" not in html.split("<body")[0]
+
+
+def test_error_reports_in_admin_scoped_to_department(client, make_item, editor, other_editor,
+                                                     office_user, other_department):
+    mine = services.submit_error_report(make_item("published"), kind="error", message="有误")
+    theirs = services.submit_error_report(
+        make_item("published", title="财务公开", department=other_department), kind="question",
+        message="请问",
+    )
+    client.force_login(editor)
+    listing = client.get(reverse("admin:disclosure_errorreport_changelist")).content.decode()
+    assert reverse("admin:disclosure_errorreport_change", args=[mine.pk]) in listing
+    assert reverse("admin:disclosure_errorreport_change", args=[theirs.pk]) not in listing
+    assert client.get(reverse("admin:disclosure_errorreport_change", args=[theirs.pk])).status_code in (302, 404)
+    url = reverse("admin:disclosure_errorreport_change", args=[mine.pk])
+    response = client.post(url, {"outcome": "", "decision": "resolved"})
+    assert response.status_code == 200 and "办结时请填写处理结果" in response.content.decode()
+    client.post(url, {"outcome": "已更正发布日期。", "decision": "resolved"})
+    mine.refresh_from_db()
+    assert mine.status == "resolved" and mine.handled_by == editor
+    client.force_login(office_user)
+    assert theirs.get_kind_display() in client.get(
+        reverse("admin:disclosure_errorreport_changelist")).content.decode()

@@ -253,11 +253,11 @@ def test_docx_has_the_checklist_and_request_tables(year_data, office_user):
     assert checklist.rows[2].cells[4].text == "2"
     requests = next(t for t in doc.tables if t.rows[0].cells[0].text == "项目")
     labels = [r.cells[0].text.strip("\u3000") for r in requests.rows]
-    assert labels[1].startswith("一、本年新收") and "五、结转下年度继续办理" in labels
-    header = [c.text for c in requests.rows[0].cells]
-    assert header == ["项目", *[t.label for t in ApplicantType], "总计"]
-    assert header[1] == "自然人"
-    new_row = requests.rows[1]
+    assert labels[2].startswith("一、本年新收") and "五、结转下年度继续办理" in labels
+    top = [c.text for c in requests.rows[0].cells]
+    assert top[1] == "自然人" and top[2:-1] == ["法人或其他组织"] * 5 and top[-1] == "总计"
+    assert [c.text for c in requests.rows[1].cells][2:-1] == [t.label for t in ApplicantType][1:]
+    new_row = requests.rows[2]
     assert new_row.cells[-1].text == "8"
 
 
@@ -436,3 +436,15 @@ def test_figures_take_a_fixed_number_of_queries(year_data, make_item, department
         figures = compute_figures(YEAR)
     assert figures["portal"]["total"]["value"] == 15
     assert len(after.captured_queries) == len(before.captured_queries) <= 20
+
+
+def test_unpublish_needs_a_reason_and_drops_the_frozen_figures(db, office_user):
+    report = report_services.create_report(by=office_user, year=2024)
+    report = report_services.update_report(report, by=office_user, changes={"problems": "问题"})
+    report = report_services.publish_report(report, by=office_user)
+    with pytest.raises(ValidationError):
+        report_services.unpublish_report(report, by=office_user, reason=" ")
+    report = report_services.unpublish_report(report, by=office_user, reason="数字有误")
+    assert report.status == "draft" and report.figures is None and report.published_at is None
+    reasons = list(report.history.values_list("history_change_reason", flat=True))
+    assert reasons == ["撤回：数字有误", "发布", "修改：六、存在的主要问题", "创建"]

@@ -291,3 +291,48 @@ def test_admin_list_query_count_is_bounded(client, office_user, django_assert_ma
     client.force_login(office_user)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("admin:disclosure_disclosurerequest_changelist")).status_code == 200
+
+
+def test_office_adds_a_reply_attachment_on_the_change_page(submitted, client, office_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    req, _ = submitted
+    client.force_login(office_user)
+    data = {"attachments-TOTAL_FORMS": 1, "attachments-INITIAL_FORMS": 0,
+            "attachments-0-kind": "reply", "attachments-0-title": "预算表",
+            "attachments-0-file": SimpleUploadedFile("budget.pdf", b"%PDF-1.4 test")}
+    for prefix in ("pauses", "letters", "events"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = client.post(_change_url(req), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    attachment = req.attachments.get()
+    assert attachment.original_name == "budget.pdf" and attachment.file.name.startswith("requests/")
+    req.refresh_from_db()
+    assert req.applicant_name == NAME and req.status == "received"
+
+
+def test_applicant_downloads_reply_attachments_with_number_and_code_only(submitted, client,
+                                                                          office_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disclosure.models import RequestAttachment
+
+    req, _ = submitted
+    services.answer_request(req, by=office_user, reply_type=ReplyType.DISCLOSED, on=req.received_on)
+    reply = RequestAttachment.objects.create(
+        request=req, kind="reply", title="预算表", file=SimpleUploadedFile("b.pdf", b"%PDF-1.4 x"))
+    material = RequestAttachment.objects.create(
+        request=req, kind="application", title="身份证复印件",
+        file=SimpleUploadedFile("id.pdf", b"%PDF-1.4 y"))
+    status = client.post(reverse(STATUS), {"tracking_number": req.tracking_number,
+                                           "secret": req.check_code}).content.decode()
+    assert "预算表" in status and "身份证复印件" not in status
+    url = reverse("disclosure:request_attachment", args=[reply.pk])
+    ok = client.post(url, {"tracking_number": req.tracking_number, "secret": req.check_code})
+    assert ok.status_code == 200 and b"".join(ok.streaming_content) == b"%PDF-1.4 x"
+    assert client.post(url, {"tracking_number": req.tracking_number,
+                             "secret": "WRONG1"}).status_code == 404
+    assert client.get(url).status_code == 405
+    other = reverse("disclosure:request_attachment", args=[material.pk])
+    assert client.post(other, {"tracking_number": req.tracking_number,
+                               "secret": req.check_code}).status_code == 404

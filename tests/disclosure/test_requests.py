@@ -304,8 +304,10 @@ def test_reply_letter_is_a_docx_from_the_office_template(make_request, office_us
     assert letter.kind == LetterKind.NOT_DISCLOSED
     text = "\n".join(p.text for p in Document(io.BytesIO(letter.file.read())).paragraphs)
     assert "张三" in text and req.tracking_number in text and "属于国家秘密" in text
-    ReplyLetterTemplate.objects.create(kind=LetterKind.NOT_DISCLOSED, title="不予公开告知书（校定）",
-                                       body="{申请人}：你好。理由：{答复理由}。")
+    # Every kind is seeded for the office to edit; the edited wording is what the letter uses.
+    assert set(ReplyLetterTemplate.objects.values_list("kind", flat=True)) == set(LetterKind.values)
+    ReplyLetterTemplate.objects.filter(kind=LetterKind.NOT_DISCLOSED).update(
+        title="不予公开告知书（校定）", body="{申请人}：你好。理由：{答复理由}。")
     letter = rs.generate_reply_letter(req, by=office_user)
     text = "\n".join(p.text for p in Document(io.BytesIO(letter.file.read())).paragraphs)
     assert "不予公开告知书（校定）" in text and "张三：你好。理由：属于国家秘密。" in text
