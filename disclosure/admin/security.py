@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from disclosure.models import SecurityPolicy
+from disclosure.models import DeletionRecord, SecurityPolicy
 
 
 @admin.register(SecurityPolicy)
@@ -22,3 +22,21 @@ class SecurityPolicyAdmin(admin.ModelAdmin):
         if policy is None:
             return redirect(reverse("admin:disclosure_securitypolicy_add"))
         return redirect(reverse("admin:disclosure_securitypolicy_change", args=[policy.pk]))
+
+
+@admin.register(DeletionRecord)
+class DeletionRecordAdmin(admin.ModelAdmin):
+    list_display = ["deleted_at", "model", "object_pk", "object_repr", "deleted_by"]
+    list_filter = ["model"]
+    search_fields = ["object_repr", "object_pk"]
+    readonly_fields = ["model", "object_pk", "object_repr", "data", "deleted_by", "deleted_at"]
+
+    # A record of a deletion is itself never edited or deleted.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,7 @@
 """/api/v1/: public open data, the staff API, the schema and its documentation page."""
 
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -28,5 +29,6 @@ urlpatterns = [
     path("requests/status/", views.RequestStatusView.as_view(), name="request-status"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
+    path("", RedirectView.as_view(pattern_name="api:docs"), name="root"),
     path("", include(router.urls)),
 ]

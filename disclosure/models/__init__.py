@@ -12,7 +12,7 @@ from .requests import (
     RequestCounter,
     RequestEvent,
 )
-from .security import SecurityPolicy
+from .security import DeletionRecord, SecurityPolicy
 
 __all__ = [
     "AnnualReport",
@@ -25,6 +25,7 @@ __all__ = [
     "Complaint",
     "ConsultationPause",
     "Department",
+    "DeletionRecord",
     "DisclosureItem",
     "DisclosureRequest",
     "DocumentCount",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 
@@ -33,3 +34,25 @@ class SecurityPolicy(models.Model):
             policy = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(_CACHE_KEY, policy, 60)
         return policy
+
+
+class DeletionRecord(models.Model):
+    """A deleted item or request: what it was, who deleted it, when. Kept apart so it survives."""
+
+    model = models.CharField("类型", max_length=100)
+    object_pk = models.CharField("原编号", max_length=50)
+    object_repr = models.CharField("名称", max_length=300)
+    data = models.JSONField("删除前内容", default=dict, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="删除人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    deleted_at = models.DateTimeField("删除时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "删除记录"
+        verbose_name_plural = "删除记录"
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_repr}"

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .urlmap import SAMPLE_INT, SAMPLE_STR, public_urls, with_values
+from .urlmap import public_urls, with_values
 
 URLS = public_urls()
 

@@ -26,7 +26,7 @@ def _walk(patterns, namespace, converters):
             yield from _walk(entry.url_patterns, ns, {**converters, **getattr(entry.pattern, "converters", {})})
         elif isinstance(entry, URLPattern) and entry.name and entry.name not in SKIPPED_NAMES:
             route_converters = {**converters, **getattr(entry.pattern, "converters", {})}
-            groups = set(getattr(entry.pattern, "regex").groupindex)
+            groups = set(entry.pattern.regex.groupindex)
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), route_converters, groups
 
 

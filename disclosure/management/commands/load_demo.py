@@ -21,8 +21,11 @@ from disclosure.models import (
     ChecklistEntry,
     Department,
     DisclosureItem,
+    DisclosureRequest,
     Publication,
 )
+from disclosure.models.requests import ApplicantType, ReplyReason, ReplyType
+from disclosure.services import requests as request_services
 
 DEMO_PASSWORD = "demo-2026"  # noqa: S105 - printed for the demo accounts, never used in production
 
@@ -147,7 +150,10 @@ class Command(BaseCommand):
                 self.create_departments()
                 self.link_accounts(users)
                 self.create_items(items, users["office"])
-            self.stdout.write(self.style.SUCCESS(f"已载入 {items} 条演示公开事项。"))
+                requests = self.create_requests(users["office"])
+            self.stdout.write(self.style.SUCCESS(
+                f"已载入 {items} 条演示公开事项和 {requests} 件信息公开申请。"
+            ))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, group, _codes in ACCOUNTS:
             self.stdout.write(f"  {username:<14} {group:<8} {full_name}")
@@ -235,3 +241,68 @@ class Command(BaseCommand):
                     item, by=office, changed_on=published_on + dt.timedelta(days=5),
                     note="相关规定修订。",
                 )
+
+    def create_requests(self, office):
+        """Requests in every stage, received over the last months, logged as the office would."""
+        rng = self.rng
+        today = timezone.localdate()
+        wanted = [
+            "2025年本科招生各省录取最低分数线及专业录取人数",
+            "学校2025年度部门决算中“三公”经费支出明细",
+            "近三年学生宿舍维修工程的招标文件及中标结果",
+            "2026年教师公开招聘的考核成绩及排名",
+            "学校与某企业签订的校企合作协议全文",
+            "图书馆2025年电子资源采购合同金额",
+            "2025届毕业生就业质量年度报告中各学院就业率",
+            "学校学生申诉处理委员会近两年处理的申诉数量",
+        ]
+        plans = [
+            ("answered", ReplyType.DISCLOSED, ""), ("answered", ReplyType.PARTLY_DISCLOSED, ""),
+            ("answered", ReplyType.NOT_DISCLOSED, ReplyReason.THIRD_PARTY_RIGHTS),
+            ("answered", ReplyType.UNABLE, ReplyReason.NOT_HELD), ("extended", None, ""),
+            ("correction", None, ""), ("open", None, ""), ("open", None, ""),
+        ]
+        kinds = [ApplicantType.CITIZEN, ApplicantType.CITIZEN, ApplicantType.BUSINESS,
+                 ApplicantType.LEGAL_SERVICE, ApplicantType.CITIZEN, ApplicantType.RESEARCH,
+                 ApplicantType.CITIZEN, ApplicantType.PUBLIC_INTEREST]
+        for n, ((stage, reply_type, reason), description, kind) in enumerate(
+            zip(plans, wanted, kinds, strict=True)
+        ):
+            received_on = today - dt.timedelta(days=[60, 50, 40, 30, 8, 3, 6, 1][n])
+            citizen = kind == ApplicantType.CITIZEN
+            request = request_services.receive_request(
+                by=office, received_on=received_on,
+                channel=DisclosureRequest.Channel.LETTER if n % 2 else DisclosureRequest.Channel.IN_PERSON,
+                applicant_type=kind,
+                applicant_name=rng.choice(["王晓明", "李华", "陈静", "刘洋"]) if citizen
+                else rng.choice(["某某科技有限公司", "某某律师事务所", "某某研究院", "某某公益基金会"]),
+                id_number=_demo_id_number(rng) if citizen else "91150700MA0N123456",
+                contact_name="" if citizen else "张经理",
+                phone=f"1390470{rng.randint(1000, 9999)}",
+                email="",  # no receipt mails from demo data
+                postal_address="内蒙古自治区呼伦贝尔市海拉尔区学府路 1 号",
+                description=f"申请公开{description}。", purpose="了解学校相关情况",
+            )
+            if stage == "answered":
+                request_services.answer_request(
+                    request, by=office, reply_type=reply_type, reason=reason,
+                    text="经审查，现将有关情况答复如下。", on=min(received_on + dt.timedelta(days=10), today),
+                )
+            elif stage == "extended":
+                request_services.extend_request(
+                    request, by=office, workdays=15, approver="王主任", reason="需要汇总多个部门的材料。",
+                )
+            elif stage == "correction":
+                request_services.request_correction(
+                    request, by=office, on=received_on + dt.timedelta(days=1),
+                    note="请明确所需信息的年份和范围。",
+                )
+        return len(plans)
+
+
+def _demo_id_number(rng) -> str:
+    """A made-up resident ID number with a valid check digit (GB 11643)."""
+    body = f"150702{rng.randint(1970, 2004)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(100, 999)}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
