@@ -72,6 +72,10 @@ def sync_role_groups() -> None:
         "content_type"
     )
     office, supervisor, editor = [], [], []
+    # The login records (every staff login and failed login) are read by the office and supervisor.
+    login_records = Permission.objects.filter(content_type__app_label="axes", codename__startswith="view_")
+    office.extend(login_records)
+    supervisor.extend(login_records)
     for perm in perms:
         action, _, _model = perm.codename.partition("_")
         model = perm.content_type.model

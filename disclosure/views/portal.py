@@ -97,7 +97,10 @@ class _ItemListView(TemplateView):
         cursor = decode_cursor(self.request.GET.get("before"))
         if cursor:
             at, pk = cursor
-            page = queryset.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+            # The plain `<=` lets the (…, published_at) index start the scan at the cursor.
+            page = queryset.filter(published_at__lte=at).filter(
+                Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)
+            )
         rows = list(page[: PAGE_SIZE + 1])
         items = rows[:PAGE_SIZE]
         return super().get_context_data(

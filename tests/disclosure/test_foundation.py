@@ -12,7 +12,12 @@ from django.urls import reverse
 
 from disclosure import services
 from disclosure.models import (
-    Attachment, ChecklistCategory, ChecklistEntry, DisclosureItem, Holiday, ItemEvent,
+    Attachment,
+    ChecklistCategory,
+    ChecklistEntry,
+    DisclosureItem,
+    Holiday,
+    ItemEvent,
 )
 from disclosure.services.calendar import HolidayRow
 
