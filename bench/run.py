@@ -366,6 +366,7 @@ def wrk(url: str, duration: int, connections: int, cookie: str | None = None) ->
 
 def start_nginx(html: bytes, port: int) -> tuple[subprocess.Popen, str]:
     prefix = tempfile.mkdtemp(prefix="bench-nginx-")
+    os.chmod(prefix, 0o755)  # nginx's workers run as nobody when started by root
     Path(prefix, "logs").mkdir()
     Path(prefix, "index.html").write_bytes(html)
     Path(prefix, "nginx.conf").write_text(f"""
@@ -395,10 +396,14 @@ http {{
 def static_reference(html: bytes, duration: int, connections: int) -> dict:
     """Requests per second of the same HTML as a static file: nginx if installed, else Python's server."""
     port = free_port()
+    process = None
     if shutil.which("nginx"):
-        process, prefix = start_nginx(html, port)
-        server = "nginx"
-    else:
+        try:
+            process, prefix = start_nginx(html, port)
+            server = "nginx"
+        except RuntimeError as error:
+            log(f"  nginx 未能启动（{error}），改用 Python 静态服务器")
+    if process is None:
         prefix = tempfile.mkdtemp(prefix="bench-static-")
         Path(prefix, "index.html").write_bytes(html)
         process = subprocess.Popen(
