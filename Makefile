@@ -1,4 +1,5 @@
 # The two commands a new user needs: `make run` (portal with demo data on SQLite) and `make test`.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 PYTHON ?= $(shell command -v python3.12 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin

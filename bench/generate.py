@@ -10,6 +10,7 @@ trigger fills `search_vector`; the GIN index is built once after the load.
 A row in `bench_dataset` records the scale, so the next run with the same scale reuses the data.
 
     python -m bench.generate --items 5000
+    python -m bench.generate --items 10000 --database disclosure_bench_trial   # beside the main data
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from __future__ import annotations
 import argparse
 import bisect
 import datetime as dt
+import io
 import itertools
 import json
 import multiprocessing
 import os
 import random
+import re
 import resource
+import string
 import sys
 import time
 from collections import Counter
@@ -83,7 +87,11 @@ def _vocabulary(size: int = 20_000) -> list[str]:
 
 
 class TextMaker:
-    """Zipf-distributed Chinese text: the word of rank r is drawn with weight 1 / r."""
+    """Zipf-distributed Chinese text: the word of rank r is drawn with weight 1 / r.
+
+    Text comes as pieces (words and punctuation) as well as a string, so that it can be segmented
+    word run by word run (see `Segmenter`).
+    """
 
     def __init__(self, rng: random.Random, vocab: list[str]):
         self.rng = rng
@@ -93,42 +101,161 @@ class TextMaker:
     def word(self) -> str:
         return self.vocab[bisect.bisect(self.cum, self.rng.random() * self.cum[-1])]
 
-    def sentence(self) -> str:
+    def sentence(self) -> list[str]:
         words = [self.word() for _ in range(self.rng.randint(5, 14))]
         cut = self.rng.randint(2, len(words) - 2)
-        return "".join(words[:cut]) + "，" + "".join(words[cut:]) + "。"
+        return [*words[:cut], "，", *words[cut:], "。"]
 
-    def body(self) -> str:
+    def body(self) -> list[list[str]]:
+        """Paragraphs, each the pieces of its sentences."""
         paragraphs = []
         for _ in range(self.rng.randint(2, 5)):
-            paragraphs.append("<p>" + "".join(self.sentence() for _ in range(self.rng.randint(1, 3))) + "</p>")
-        return "\n".join(paragraphs)
+            pieces = []
+            for _ in range(self.rng.randint(1, 3)):
+                pieces += self.sentence()
+            paragraphs.append(pieces)
+        return paragraphs
 
-    def title(self, year: int) -> str:
+    def title(self, year: int) -> list[str]:
         form = self.rng.choice(TITLE_FORMS)
-        return form.format(a=self.word(), b=self.word(), c=self.word(), y=year)
+        values = {"a": self.word(), "b": self.word(), "c": self.word(), "y": str(year)}
+        pieces = []
+        for literal, field, _spec, _conversion in string.Formatter().parse(form):
+            pieces.append(literal)
+            if field:
+                pieces.append(values[field])
+        return [piece for piece in pieces if piece]
+
+
+# What `segment()` treats as one chunk, and what jieba then cuts as one block.
+_NOT_WORD = re.compile(r"[^\w\u3400-\u9fff]+", re.UNICODE)
+_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+
+
+class Segmenter:
+    """`disclosure.search.segment` of text given as pieces, memoised per run of pieces.
+
+    jieba cuts a block by the most probable route through the dictionary words it contains, then
+    hands runs of unknown single characters to its HMM. Where no dictionary word (nor prefix of one)
+    spans the border between two pieces, every route passes through that border, so the route on
+    each side does not depend on the other side; where the pieces on both sides also do not end and
+    start with single characters, no HMM run spans it either. The text then cuts exactly as its runs
+    cut alone, and a few thousand distinct runs cover a whole vocabulary. Runs whose border is not
+    clean are joined and cut together.
+    """
+
+    def __init__(self):
+        import jieba
+
+        from disclosure import search
+
+        search.load_dictionary()
+        self.jieba = jieba.dt
+        self.freq = jieba.dt.FREQ
+        self.longest = max(len(word) for word in self.freq)
+        self.runs: dict[str, tuple[bool, bool, list[str]]] = {}
+        self.blocks: dict[str, list[str]] = {}
+
+    def segment(self, pieces: list[str]) -> str:
+        words: list[str] = []
+        for chunk in self._chunks(pieces):
+            text = "".join(chunk)
+            if _JIEBA_BLOCK.fullmatch(text):
+                words += self._block(chunk)
+            else:
+                if text not in self.blocks:
+                    self.blocks[text] = [w for w in self.jieba.cut_for_search(text) if w.strip()]
+                words += self.blocks[text]
+        return " ".join(words)
+
+    @staticmethod
+    def _chunks(pieces: list[str]) -> list[list[str]]:
+        chunks, current = [], []
+        for piece in pieces:
+            for n, part in enumerate(_NOT_WORD.split(piece.lower())):
+                if n and current:
+                    chunks.append(current)
+                    current = []
+                if part:
+                    current.append(part)
+        if current:
+            chunks.append(current)
+        return chunks
+
+    def _block(self, pieces: list[str]) -> list[str]:
+        text = "".join(pieces)
+        runs, start, border = [], 0, 0
+        for piece in pieces[:-1]:
+            border += len(piece)
+            if not self._spanned(text, start, border):
+                runs.append(text[start:border])
+                start = border
+        runs.append(text[start:])
+        words: list[str] = []
+        text, cut = runs[0], self._run(runs[0])
+        for run in runs[1:]:
+            following = self._run(run)
+            if cut[1] and following[0]:
+                text += run
+                cut = self._run(text)
+            else:
+                words += cut[2]
+                text, cut = run, following
+        return words + cut[2]
+
+    def _spanned(self, text: str, start: int, border: int) -> bool:
+        """Whether a dictionary word starting in text[start:border] ends after `border`."""
+        freq = self.freq
+        for k in range(max(start, border - self.longest), border):
+            end = border + 1
+            fragment = text[k:end]
+            while fragment in freq:
+                if freq[fragment]:
+                    return True
+                end += 1
+                if end > len(text):
+                    break
+                fragment = text[k:end]
+        return False
+
+    def _run(self, text: str) -> tuple[bool, bool, list[str]]:
+        """Whether the route starts and ends with a single character, and the search words."""
+        found = self.runs.get(text)
+        if found is None:
+            dag = self.jieba.get_DAG(text)
+            route: dict = {}
+            self.jieba.calc(text, dag, route)
+            x, last_single = 0, False
+            while x < len(text):
+                y = route[x][1] + 1
+                last_single, x = y - x == 1, y
+            words = [w for w in self.jieba.cut_for_search(text) if w.strip()]
+            found = self.runs[text] = (route[0][1] == 0, last_single, words)
+        return found
 
 
 _WORKER: dict = {}
+# Every this-many items, the memoised segmentation is checked against `search.segment` itself.
+VERIFY_EVERY = 50
 
 
 def _init_worker(context: dict) -> None:
     _WORKER.clear()
     _WORKER.update(context)
-    _WORKER["due_memo"] = {}
 
 
-def make_batch(args: tuple[int, list[dt.date]]) -> tuple[int, Counter]:
-    """Draw, sanitise, segment and insert one batch of items with their links; count the words."""
-    from django.db import transaction
+def make_batch(args: tuple[int, int, list[dt.date]]) -> tuple[int, Counter]:
+    """Draw, segment and copy one batch of items with their links; count the words."""
+    from django.db import connection, transaction
     from django.utils import timezone
 
-    from disclosure import deadlines, search
+    from disclosure import search
     from disclosure.models import Attachment, DisclosureItem, ItemEvent, Publication
     from disclosure.sanitize import html_to_text, sanitize_html
 
-    batch_no, dates = args
+    batch_no, first_id, dates = args
     ctx = _WORKER
+    segmenter: Segmenter = ctx["segmenter"]
     rng = random.Random(SEED + batch_no)
     text = TextMaker(rng, ctx["vocab"])
     tz = timezone.get_current_timezone()
@@ -138,19 +265,34 @@ def make_batch(args: tuple[int, list[dt.date]]) -> tuple[int, Counter]:
     office_id = ctx["office_id"]
     document_frequency: Counter = Counter()
     items = []
-    for produced_on in dates:
-        title = text.title(produced_on.year)
-        summary = text.sentence() if rng.random() < 0.4 else ""
-        body = sanitize_html(text.body())
+    for n, produced_on in enumerate(dates):
+        title_pieces = text.title(produced_on.year)
+        title = "".join(title_pieces)
+        summary_pieces = text.sentence() if rng.random() < 0.4 else []
+        summary = "".join(summary_pieces)
+        paragraphs = text.body()
+        # Only <p> around plain text: the sanitiser keeps it as it is (checked below).
+        body = "\n".join("<p>" + "".join(pieces) + "</p>" for pieces in paragraphs)
         number = ""
         if rng.random() < 0.3:
             number = f"{rng.choice(ABBREVIATIONS)}〔{produced_on.year}〕{rng.randint(1, 200)}号"
-        search_title = search.segment(title)
-        search_body = search.segment(" ".join(filter(None, [summary, html_to_text(body), number])))
+        # The pieces of " ".join([summary, html_to_text(body), number]), as `segment_item` cuts it.
+        body_pieces = [*summary_pieces]
+        for pieces in paragraphs:
+            body_pieces += [" ", *pieces]
+        body_pieces += [" ", number]
+        search_title = segmenter.segment(title_pieces)
+        search_body = segmenter.segment(body_pieces)
+        if n % VERIFY_EVERY == 0:
+            plain = " ".join(filter(None, [summary, html_to_text(body), number]))
+            assert sanitize_html(body) == body, body
+            assert search_title == search.segment(title), title
+            assert search_body == search.segment(plain), plain
         document_frequency.update(set(search_title.split()) | set(search_body.split()))
         item = DisclosureItem(
-            title=title, summary=summary, body=body, document_number=number, produced_on=produced_on,
-            search_title=search_title, search_body=search_body, created_by_id=office_id,
+            id=first_id + n, title=title, summary=summary, body=body, document_number=number,
+            produced_on=produced_on, search_title=search_title, search_body=search_body,
+            created_by_id=office_id,
             department_id=ctx["department_ids"][_pick(ctx["department_cum"], rng.random())],
             attribute=Attribute.PROACTIVE, status=Status.PUBLISHED,
             created_at=dt.datetime.combine(produced_on, dt.time(8), tzinfo=tz),
@@ -179,41 +321,109 @@ def make_batch(args: tuple[int, list[dt.date]]) -> tuple[int, Counter]:
                 item.changed_on = produced_on + dt.timedelta(days=30)
                 if rng.random() < 0.8:
                     item.updated_at = item.published_at + dt.timedelta(days=40)
-        key = (produced_on, item.changed_on)
-        if key not in ctx["due_memo"]:
-            deadlines.refresh_item_deadlines(item)
-            ctx["due_memo"][key] = (item.publish_due, item.update_due, item.deadline_provisional)
-        item.publish_due, item.update_due, item.deadline_provisional = ctx["due_memo"][key]
+        item.publish_due, item.update_due, item.deadline_provisional = _deadlines(
+            ctx["deadlines"], produced_on, item.changed_on
+        )
         items.append(item)
 
     EntryLink = DisclosureItem.entries.through
     entry_ids, entry_cum, channel_ids = ctx["entry_ids"], ctx["entry_cum"], ctx["channel_ids"]
-    with transaction.atomic():
-        DisclosureItem.objects.bulk_create(items, batch_size=BATCH)
-        links, attachments, publications, events = [], [], [], []
-        for item in items:
-            picks = {entry_ids[_pick(entry_cum, rng.random())] for _ in range(rng.randint(1, 2))}
-            links += [EntryLink(disclosureitem_id=item.pk, checklistentry_id=e) for e in picks]
-            for k in range(rng.choice((0, 0, 0, 1, 1, 2))):
-                attachments.append(Attachment(
-                    item=item, title=f"附件{k + 1}", sort_order=k,
-                    file=f"attachments/{item.produced_on:%Y/%m}/{rng.getrandbits(64):016x}.pdf",
-                    original_name=f"附件{k + 1}.pdf", size=rng.randint(20_000, 5_000_000),
-                    content_type="application/pdf",
+    links, attachments, publications, events = [], [], [], []
+    for item in items:
+        picks = {entry_ids[_pick(entry_cum, rng.random())] for _ in range(rng.randint(1, 2))}
+        links += [EntryLink(disclosureitem_id=item.pk, checklistentry_id=e) for e in picks]
+        for k in range(rng.choice((0, 0, 0, 1, 1, 2))):
+            attachments.append(Attachment(
+                item_id=item.pk, title=f"附件{k + 1}", sort_order=k,
+                file=f"attachments/{item.produced_on:%Y/%m}/{rng.getrandbits(64):016x}.pdf",
+                original_name=f"附件{k + 1}.pdf", size=rng.randint(20_000, 5_000_000),
+                content_type="application/pdf",
+            ))
+        if item.published_at:
+            for channel in rng.sample(channel_ids, rng.choice((1, 1, 2))):
+                publications.append(Publication(
+                    item_id=item.pk, channel_id=channel, published_on=item.published_at.date(),
                 ))
-            if item.published_at:
-                for channel in rng.sample(channel_ids, rng.choice((1, 1, 2))):
-                    publications.append(Publication(
-                        item=item, channel_id=channel, published_on=item.published_at.date(),
-                    ))
-                events.append(ItemEvent(
-                    item=item, action=ItemEvent.Action.PUBLISHED, actor_id=office_id, at=item.published_at,
-                ))
-        EntryLink.objects.bulk_create(links, batch_size=5_000)
-        Attachment.objects.bulk_create(attachments, batch_size=5_000)
-        Publication.objects.bulk_create(publications, batch_size=5_000)
-        ItemEvent.objects.bulk_create(events, batch_size=5_000)
+            events.append(ItemEvent(
+                item_id=item.pk, action=ItemEvent.Action.PUBLISHED, actor_id=office_id,
+                at=item.published_at,
+            ))
+    with transaction.atomic(), connection.cursor() as cursor:
+        _copy(cursor.cursor, DisclosureItem, items, with_pk=True)
+        _copy(cursor.cursor, EntryLink, links)
+        _copy(cursor.cursor, Attachment, attachments)
+        _copy(cursor.cursor, Publication, publications)
+        _copy(cursor.cursor, ItemEvent, events)
     return len(items), document_frequency
+
+
+def _deadlines(table: dict, produced_on: dt.date, changed_on: dt.date | None) -> tuple:
+    """An item's (publish_due, update_due, provisional) from the per-day deadlines."""
+    publish_due, provisional = table[produced_on]
+    if changed_on is None:
+        return publish_due, None, provisional
+    update_due, update_provisional = table["update", changed_on]
+    return publish_due, update_due, provisional or update_provisional
+
+
+def _deadline_table(days) -> dict:
+    """Each day's publication and update deadline, from one calendar (what `save()` would store)."""
+    from disclosure import deadlines
+    from disclosure.workdays import default_calendar
+
+    calendar = default_calendar()
+    table = {}
+    for day in days:
+        due = deadlines.publish_deadline(day, calendar)
+        table[day] = (due.due, due.provisional)
+        later = day + dt.timedelta(days=30)
+        due = deadlines.update_deadline(later, calendar)
+        table["update", later] = (due.due, due.provisional)
+    return table
+
+
+def _copy(cursor, model, objects: list, *, with_pk: bool = False) -> None:
+    """Write `objects` with COPY, field values prepared as `bulk_create` would prepare them."""
+    from django.db import connection, models
+
+    if not objects:
+        return
+    fields = [
+        f for f in model._meta.concrete_fields
+        if (with_pk or not f.primary_key) and not (model is _item_model() and f.name == "search_vector")
+    ]
+    lines = []
+    for obj in objects:
+        values = []
+        for field in fields:
+            value = field.pre_save(obj, add=True)
+            if isinstance(field, models.JSONField):
+                value = None if value is None else json.dumps(value, ensure_ascii=False)
+            else:
+                value = field.get_db_prep_save(value, connection)
+            values.append(_copy_text(value))
+        lines.append("\t".join(values))
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    data = io.StringIO("\n".join(lines) + "\n")
+    cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN", data)
+
+
+def _item_model():
+    from disclosure.models import DisclosureItem
+
+    return DisclosureItem
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return r"\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return (
+        str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -337,9 +547,7 @@ def _load(scale: dict, *, workers: int, log) -> dict:
     from django.db import connection, connections
     from django.utils import timezone
 
-    from disclosure import search
     from disclosure.models import Channel, ChecklistEntry, Department
-    from disclosure.workdays import default_calendar
 
     rng = random.Random(SEED)
     today = timezone.localdate()
@@ -363,23 +571,28 @@ def _load(scale: dict, *, workers: int, log) -> dict:
         itertools.accumulate(1.0 / (rank + 1) ** 0.5 for rank in range(len(departments)))
     )
 
-    with connection.cursor() as cur:
-        # One index build after the load is far cheaper than keeping the GIN index up row by row.
-        cur.execute("DROP INDEX IF EXISTS item_search_vector_gin")
-
-    # Loaded before forking, so that the workers share the dictionary and the holiday calendar.
-    search.load_dictionary()
-    default_calendar()
+    n = scale["items"]
+    # In date order, as a portal fills: ids follow time.
+    dates = sorted(_dates(rng, n, scale["years"], today))
+    started = time.perf_counter()
+    # Prepared before forking, so that the workers share the dictionary, the deadlines of every day
+    # and the segmentation of every word alone.
+    vocab = _vocabulary()
+    segmenter = Segmenter()
+    for word in vocab:
+        segmenter.segment([word])
     context = {
-        "vocab": _vocabulary(), "today": today, "office_id": office.pk,
+        "vocab": vocab, "today": today, "office_id": office.pk, "segmenter": segmenter,
         "department_ids": [d.pk for d in departments], "department_cum": department_weights,
         "entry_ids": entry_ids, "entry_cum": entry_weights, "channel_ids": channel_ids,
+        "deadlines": _deadline_table(sorted(set(dates))),
     }
-    n = scale["items"]
-    # In date order, as a portal fills: ids follow time, and each batch spans a few days, so the
-    # workers compute each day's deadline once.
-    dates = sorted(_dates(rng, n, scale["years"], today))
-    jobs = [(b, dates[i: i + BATCH]) for b, i in enumerate(range(0, n, BATCH))]
+    log(f"  词表、分词缓存与期限：{time.perf_counter() - started:.1f} 秒")
+    with connection.cursor() as cur:
+        cur.execute("SELECT coalesce(max(id), 0) FROM disclosure_disclosureitem")
+        first_id = cur.fetchone()[0] + 1
+    jobs = [(b, first_id + i, dates[i: i + BATCH]) for b, i in enumerate(range(0, n, BATCH))]
+    indexes = _suspend_indexes_and_triggers()
     document_frequency: Counter = Counter()
     loaded = 0
     connections.close_all()  # the workers are forked: each opens its own connection
@@ -392,15 +605,62 @@ def _load(scale: dict, *, workers: int, log) -> dict:
                 log(f"  已加载 {loaded}/{n} 条")
 
     started = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute("SET maintenance_work_mem = '512MB'")
-        cur.execute(
-            "CREATE INDEX item_search_vector_gin ON disclosure_disclosureitem USING gin (search_vector)"
-        )
-        cur.execute("ANALYZE")
-    log(f"  全文索引与统计：{time.perf_counter() - started:.1f} 秒")
+    _restore_indexes_and_triggers(indexes)
+    log(f"  索引（含全文索引）与统计：{time.perf_counter() - started:.1f} 秒")
     request_count = _load_requests(scale, rng, departments, today, log=log)
     return {"words": _pick_query_words(document_frequency, n), "requests_loaded": request_count}
+
+
+# Written by COPY: their indexes are built once after the load, and only the search trigger runs
+# during it (foreign keys are checked by construction, not row by row).
+LOADED_TABLES = [
+    "disclosure_disclosureitem", "disclosure_disclosureitem_entries", "disclosure_attachment",
+    "disclosure_publication", "disclosure_itemevent",
+]
+SEARCH_TRIGGER = "disclosure_item_search_vector_update"
+
+
+def _suspend_indexes_and_triggers() -> list[str]:
+    """Drop the loaded tables' secondary indexes and disable their triggers but the search one.
+
+    Returns the definitions of the dropped indexes. Indexes that back a constraint (primary keys,
+    unique constraints) stay: dropping them would drop the constraint.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[])
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            """,
+            [LOADED_TABLES],
+        )
+        indexes = cur.fetchall()
+        for name, _definition in indexes:
+            cur.execute(f"DROP INDEX {name}")
+        for table in LOADED_TABLES:
+            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+        cur.execute(f"ALTER TABLE disclosure_disclosureitem ENABLE TRIGGER {SEARCH_TRIGGER}")
+    return [definition for _name, definition in indexes]
+
+
+def _restore_indexes_and_triggers(indexes: list[str]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        for table in LOADED_TABLES:
+            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('disclosure_disclosureitem', 'id'),"
+            " (SELECT max(id) FROM disclosure_disclosureitem))"
+        )
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        for definition in indexes:
+            cur.execute(definition)
+        cur.execute("ANALYZE")
 
 
 def _pick(cum: list[float], roll: float) -> int:
@@ -477,7 +737,12 @@ def main(argv=None) -> None:
     parser.add_argument("--requests", type=int, default=DEFAULT_SCALE["requests"])
     parser.add_argument("--force", action="store_true", help="即使规模相同也重建")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--database", help="同一服务器上的另一个数据库名（默认 disclosure_bench 或 BENCH_DATABASE_URL）"
+    )
     args = parser.parse_args(argv)
+    if args.database:
+        os.environ["BENCH_DATABASE_NAME"] = args.database  # read by bench.settings at setup
     scale = {**DEFAULT_SCALE, "items": args.items, "requests": args.requests}
     info = ensure_dataset(scale, force=args.force, workers=args.workers)
     print(json.dumps(info, ensure_ascii=False, indent=2))

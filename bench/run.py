@@ -219,8 +219,8 @@ def measure_in_process(page_list: list[dict], repeat: int) -> list[dict]:
 
 
 def search_quality(info: dict) -> list[dict]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-    from django.db.models import F, Q
+    """The portal's top 20 against ranking every match with the same relevance, and recall."""
+    from django.db.models import Q
 
     from disclosure import search, selectors
 
@@ -229,25 +229,21 @@ def search_quality(info: dict) -> list[dict]:
     rows = []
     for query in queries:
         terms = search.query_terms(query)
-        tsquery = SearchQuery(search.to_tsquery_text(terms), search_type="raw", config="simple")
         base = selectors.list_public_items()
-        ranked = list(search.search_items(base, query).values_list("pk", flat=True)[:20])
-        exhaustive = list(
-            base.filter(search_vector=tsquery)
-            .annotate(rank=SearchRank(F("search_vector"), tsquery))
-            .order_by("-rank", "-published_at", "-id")
-            .values_list("pk", "rank")[:20]
+        ranked = search.rank_items(base, query, reach=selectors.COUNT_CAP)[:20]
+        matching = search.filter_items(base, query)
+        # Exhaustive: the same rank expression over every match, nothing bounded.
+        by_rank = matching.annotate(rank=search.rank_expression(terms)).order_by(
+            "-rank", "-published_at", "-id"
         )
+        exhaustive = list(by_rank.values_list("pk", "rank")[:20])
         best = [pk for pk, _rank in exhaustive]
         overlap = len(set(ranked) & set(best)) / max(1, len(best))
         # Ties in ts_rank are common: an item ranked as high as the 20th best is as good a result.
         if exhaustive:
             threshold = exhaustive[-1][1]
             deserving = set(
-                base.filter(search_vector=tsquery, pk__in=ranked)
-                .annotate(rank=SearchRank(F("search_vector"), tsquery))
-                .filter(rank__gte=threshold - 1e-6)
-                .values_list("pk", flat=True)
+                by_rank.filter(pk__in=ranked, rank__gte=threshold - 1e-6).values_list("pk", flat=True)
             )
             tie_overlap = len(deserving) / max(1, min(len(ranked), 20))
         else:
@@ -259,7 +255,7 @@ def search_quality(info: dict) -> list[dict]:
                 | Q(document_number__contains=word)
             )
         expected = set(base.filter(substring).values_list("pk", flat=True))
-        found = set(base.filter(search_vector=tsquery).values_list("pk", flat=True))
+        found = set(matching.values_list("pk", flat=True))
         recall = len(expected & found) / len(expected) if expected else 1.0
         row = {
             "query": query, "matches": len(found), "substring_matches": len(expected),

@@ -16,6 +16,10 @@ DATABASES = {
         ),
     }
 }
+# Another database on the same server (`python -m bench.generate --database NAME`), so that a trial
+# load never replaces the data someone is measuring.
+if os.environ.get("BENCH_DATABASE_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["BENCH_DATABASE_NAME"]
 # A Redis database and key prefix of its own, so that a run never reads another run's pages.
 CACHES = {
     "default": {

@@ -9,8 +9,9 @@ Each process remembers the generation for `GENERATION_MEMO_SECONDS` to spare a r
 request, so another process may serve a page up to that long after a change (a withdrawn item
 included); the process that made the change forgets its memo at once.
 
-Only anonymous GET requests are cached, and only complete 200 responses that set no cookie and hold
-no per-visitor token (a CSRF token in a form, a CSP nonce).
+Only anonymous GET requests are cached: no session or pending-message cookie, no Authorization
+header (an API token). Only complete 200 responses are stored that set no cookie, do not vary by
+cookie and hold no per-visitor token (a CSRF token in a form, a CSP nonce).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -80,6 +82,13 @@ def page_key(request) -> str:
 def _cacheable_request(request) -> bool:
     if request.method != "GET" or request.path.startswith(EXCLUDED_PREFIXES):
         return False
+    # A token-authenticated API call looks anonymous to Django; a session may hold what a page shows
+    # to its visitor alone; a pending message must be shown by a freshly rendered page.
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return False
@@ -91,6 +100,7 @@ def _cacheable_response(request, response) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        and "cookie" not in response.get("Vary", "").lower()
         # A page that used {% csrf_token %} holds a per-visitor token, one that used the CSP nonce a
         # per-response one: neither may be served to someone else.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -148,7 +158,11 @@ def cache_public_page(view):
 
 
 class PublicPageCacheMiddleware:
-    """The same cache for every public page; goes after AuthenticationMiddleware."""
+    """The same cache for every public page.
+
+    Goes after AuthenticationMiddleware (it asks who the visitor is) and after every middleware that
+    adds headers or cookies (security, CSP, CSRF, X-Frame-Options): those run on a hit as well.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -33,6 +33,9 @@ def _entry_link():
 class DisclosureItemFilter(django_filters.FilterSet):
     """Filters by checklist category and entry, department, year, channel; `q` searches last.
 
+    `qs` holds every match in the queryset's order (the API's and the download's date order); the
+    portal's search page ranks them with `ranked_ids`.
+
     Every filter is an `EXISTS` or a range on the item itself, so no join repeats an item.
     """
 
@@ -66,17 +69,30 @@ class DisclosureItemFilter(django_filters.FilterSet):
         fields = ["q", "category", "entry", "department", "year", "channel"]
 
     def filter_queryset(self, queryset):
-        # The search ranks over a bounded set of candidates: narrow by the other filters first.
-        for name, value in self.form.cleaned_data.items():
-            if name != "q" and value not in (None, ""):
-                queryset = self.filters[name].filter(queryset, value)
+        # Every other filter first, then `q`: the words narrow what is already narrowed.
+        queryset = self.filter_all_but_query(queryset)
         query = self.form.cleaned_data.get("q")
         if query:
             queryset = self.filters["q"].filter(queryset, query)
         return queryset
 
+    def filter_all_but_query(self, queryset):
+        for name, value in self.form.cleaned_data.items():
+            if name != "q" and value not in (None, ""):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def filter_q(self, queryset, name, value):
-        return search.search_items(queryset, value)
+        # Every match, in the list's own order: the API and the download page through all of them.
+        return search.filter_items(queryset, value)
+
+    def ranked_ids(self, *, reach: int) -> list[int]:
+        """Ids of the items matching `q` and the other filters, best first (see search.rank_items).
+
+        Call after `is_valid()`.
+        """
+        queryset = self.filter_all_but_query(self.queryset)
+        return search.rank_items(queryset, self.form.cleaned_data.get("q") or "", reach=reach)
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Exists(_entry_link().filter(checklistentry__category=value)))

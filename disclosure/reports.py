@@ -18,7 +18,9 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Window
+from django.db.models.functions import RowNumber, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.models import (
@@ -40,6 +42,9 @@ from disclosure.models.requests import (
     ReplyReason,
     ReplyType,
 )
+
+# The item–entry link table: counting through it keeps the figures in the database.
+ItemEntry = DisclosureItem.entries.through
 
 COUNTED, ENTERED, MIXED = "counted", "entered", "mixed"
 SOURCE_LABELS = {COUNTED: "系统统计", ENTERED: "人工录入", MIXED: "部分录入"}
@@ -176,24 +181,30 @@ def metric_value(channels: list[dict], channel: str, metric: str, section: str =
 
 def item_figures(year: int) -> dict[str, Any]:
     """Items published on the portal in the year, per month, per category and per department."""
-    items = list(
-        items_published_in(year)
-        .select_related("department")
-        .prefetch_related("entries")
-        .only("id", "published_at", "department__name", "department__code")
+    items = items_published_in(year).order_by()
+    months = months_of(year)
+    # One pass over the year's items: per local month and department, summed below.
+    by_month, by_department = Counter(), Counter()
+    for month, department, n in (
+        items.annotate(month=TruncMonth("published_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("month", "department__name")
+        .annotate(n=Count("id"))
+    ):
+        by_month[f"{month:%Y-%m}"] += n
+        by_department[department] += n
+    # An item in two entries of one category counts once for that category.
+    by_category = dict(
+        ItemEntry.objects.filter(disclosureitem__in=items.values("pk"))
+        .order_by()
+        .values_list("checklistentry__category")
+        .annotate(n=Count("disclosureitem", distinct=True))
     )
-    by_month = Counter(timezone.localtime(i.published_at).strftime("%Y-%m") for i in items)
-    by_category, by_department = Counter(), Counter()
-    for item in items:
-        by_department[item.department.name] += 1
-        for number in {e.category_id for e in item.entries.all()}:
-            by_category[number] += 1
     categories = ChecklistCategory.objects.order_by("number")
     return {
-        "total": figure(len(items), COUNTED),
-        "by_month": [{"label": m, "value": by_month[m]} for m in months_of(year)],
+        "total": figure(by_month.total(), COUNTED),
+        "by_month": [{"label": m, "value": by_month[m]} for m in months],
         "by_category": [
-            {"label": f"{c.number}. {c.name}", "value": by_category[c.pk]} for c in categories
+            {"label": f"{c.number}. {c.name}", "value": by_category.get(c.pk, 0)} for c in categories
         ],
         "by_department": [
             {"label": name, "value": n}
@@ -227,38 +238,61 @@ def checklist_figures(year: int) -> list[dict[str, Any]]:
     """The 50 rows: disclosed in the year or not, where (links), or why not applicable."""
     since, _ = _bounds_aware(year)
     start, end = academic_year_bounds(year)
-    per_entry = defaultdict(list)
-    items = (
-        items_published_in(year)
-        .prefetch_related("entries", "publications__channel")
-        .only("id", "title", "published_at")
-        .order_by("published_at", "id")
+    in_year = items_published_in(year).values("pk")
+    links = ItemEntry.objects.filter(disclosureitem__in=in_year).order_by()
+    channels_of = defaultdict(set)
+    for entry_id, channel in (
+        Publication.objects.filter(item__in=in_year, published_on__gte=start, published_on__lte=end,
+                                   item__entries__isnull=False)
+        .order_by()
+        .values_list("item__entries", "channel__name")
+        .distinct()
+    ):
+        channels_of[entry_id].add(channel)
+    # Only the first links of each entry are shown; the database picks them, not Python.
+    first = list(
+        links.annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("checklistentry"),
+                order_by=[F("disclosureitem__published_at").asc(), F("disclosureitem_id").asc()],
+            ),
+            entry_total=Window(Count("id"), partition_by=F("checklistentry")),
+        )
+        .filter(rank__lte=LINKS_PER_ENTRY)
+        .values_list("checklistentry", "rank", "disclosureitem", "disclosureitem__title",
+                     "disclosureitem__published_at", "entry_total")
     )
-    for item in items:
-        publications = [
-            {"channel": p.channel.name, "url": p.url}
-            for p in item.publications.all()
-            if start <= p.published_on <= end
-        ]
-        row = {
-            "title": item.title,
-            "url": item.get_absolute_url(),
-            "published_on": timezone.localtime(item.published_at).date().isoformat(),
-            "publications": publications,
-        }
-        for entry in item.entries.all():
-            per_entry[entry.pk].append(row)
+    counts = {row[0]: row[5] for row in first}
+    publications = defaultdict(list)
+    for item_id, channel, url in (
+        Publication.objects.filter(item__in={row[2] for row in first}, published_on__gte=start,
+                                   published_on__lte=end)
+        .values_list("item", "channel__name", "url")
+    ):
+        publications[item_id].append({"channel": channel, "url": url})
+    shown = defaultdict(list)
+    for entry_id, _rank, item_id, title, published_at, _total in sorted(first, key=lambda r: (r[0], r[1])):
+        shown[entry_id].append({
+            "title": title,
+            "url": reverse("disclosure:item", kwargs={"pk": item_id}),
+            "published_on": timezone.localtime(published_at).date().isoformat(),
+            "publications": publications[item_id],
+        })
+    entries = list(ChecklistEntry.objects.select_related("category").order_by("number"))
+    # "Disclosed in earlier years" matters only for the entries with nothing in this year.
     earlier = dict(
-        DisclosureItem.objects.public()
-        .filter(published_at__lt=since)
-        .values_list("entries")
-        .annotate(last=Max("published_at"))
+        ItemEntry.objects.filter(
+            checklistentry__in=[e.pk for e in entries if e.pk not in counts],
+            disclosureitem__in=DisclosureItem.objects.public().filter(published_at__lt=since).values("pk"),
+        )
+        .order_by()
+        .values_list("checklistentry")
+        .annotate(last=Max("disclosureitem__published_at"))
     )
     rows = []
-    for entry in ChecklistEntry.objects.select_related("category").order_by("number"):
-        found = per_entry.get(entry.pk, [])
-        channels = sorted({p["channel"] for r in found for p in r["publications"]})
-        if found:
+    for entry in entries:
+        count = counts.get(entry.pk, 0)
+        if count:
             status, label = "disclosed", "已公开"
         elif entry.pk in earlier:
             status = "earlier"
@@ -274,9 +308,10 @@ def checklist_figures(year: int) -> list[dict[str, Any]]:
             "url": entry.get_absolute_url(),
             "status": status,
             "status_label": label,
-            "count": figure(len(found), COUNTED),
-            "channels": list(dict.fromkeys(["信息公开网", *channels])) if found else [],
-            "items": found[:LINKS_PER_ENTRY],
+            "count": figure(count, COUNTED),
+            "channels": list(dict.fromkeys(["信息公开网", *sorted(channels_of[entry.pk])]))
+            if count else [],
+            "items": shown[entry.pk],
             "not_applicable_note": entry.not_applicable_note,
         })
     return rows

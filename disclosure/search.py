@@ -13,9 +13,9 @@ import re
 import threading
 
 import jieba
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Func, Q, QuerySet, Value, When
 from django.utils.html import escape
 
 from disclosure.sanitize import html_to_text
@@ -68,9 +68,13 @@ def query_terms(query: str, max_terms: int = 8) -> list[str]:
     return terms[:max_terms]
 
 
-# A query that matches most of the table is ranked over at most this many matching rows: ranking
-# every match of a common word among 100,000 items would read them all, and nobody pages that far.
-MAX_CANDIDATES = 1000
+# Ranking reads each candidate's tsvector, so it never runs over every match of a common word (half of
+# 100,000 items). The candidates are the items whose title holds every word (their own index serves
+# them), at most TITLE_CANDIDATES, most recent first; and, when they are too few to fill every page a
+# reader can reach, the most recent matches. With `ts_rank`'s weights (title A 1.0, body B 0.4) a title
+# match of a word always ranks above a body-only match, so while the title matches fit under their cap
+# the order is exactly that of ranking every match.
+TITLE_CANDIDATES = 3000
 SNIPPET_CHARS = 120
 
 
@@ -79,36 +83,112 @@ def to_tsquery_text(terms: list[str]) -> str:
     return " & ".join(terms)
 
 
-def search_items(queryset: QuerySet, query: str, *, max_candidates: int = MAX_CANDIDATES) -> QuerySet:
-    """`queryset` narrowed to the items matching every word of `query`, best first.
+def to_tsquery(terms: list[str]) -> SearchQuery:
+    return SearchQuery(to_tsquery_text(terms), search_type="raw", config="simple")
 
-    On PostgreSQL the GIN index over `search_vector` finds the candidates and `ts_rank` orders them;
-    elsewhere LIKE over the segmented columns finds them and a title match ranks first. An empty
-    query (no words) matches nothing.
+
+class TitleVector(Func):
+    """The title's words as a tsvector: exactly the expression of the index `item_search_title_gin`."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+    def __init__(self, **extra):
+        super().__init__(F("search_title"), **extra)
+
+
+def rank_expression(terms: list[str]):
+    """How well an item matches `terms`, higher is better: the one definition of relevance.
+
+    On PostgreSQL `ts_rank` over the weighted vector; elsewhere 1 when the title holds every term.
+    """
+    if connection.vendor == "postgresql":
+        return SearchRank(F("search_vector"), to_tsquery(terms))
+    return Case(When(_title_holds(terms), then=Value(1.0)), default=Value(0.0),
+                output_field=FloatField())
+
+
+def _title_holds(terms: list[str]) -> Q:
+    in_title = Q()
+    for term in terms:
+        in_title &= Q(search_title__contains=term)
+    return in_title
+
+
+def _matching(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    if connection.vendor == "postgresql":
+        return queryset.filter(search_vector=to_tsquery(terms))
+    matches = Q()
+    for term in terms:
+        matches &= Q(search_title__contains=term) | Q(search_body__contains=term)
+    return queryset.filter(matches)
+
+
+def _title_matching(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    if connection.vendor == "postgresql":
+        return queryset.alias(title_vector=TitleVector()).filter(title_vector=to_tsquery(terms))
+    return queryset.filter(_title_holds(terms))
+
+
+def filter_items(queryset: QuerySet, query: str) -> QuerySet:
+    """`queryset` narrowed to the items matching every word of `query`, its order kept.
+
+    The GIN index over `search_vector` finds them on PostgreSQL, LIKE over the segmented columns
+    elsewhere. An empty query (no words) matches nothing.
     """
     terms = query_terms(query)
     if not terms:
         return queryset.none()
-    if connection.vendor == "postgresql":
-        tsquery = SearchQuery(to_tsquery_text(terms), search_type="raw", config="simple")
-        candidates = queryset.filter(search_vector=tsquery).order_by().values("pk")[:max_candidates]
+    return _matching(queryset, terms)
+
+
+def rank_items(
+    queryset: QuerySet, query: str, *, reach: int, title_candidates: int = TITLE_CANDIDATES
+) -> list[int]:
+    """Ids of the items of `queryset` matching every word of `query`, best first (rank, then newest).
+
+    Only bounded candidates are ranked (see TITLE_CANDIDATES). The list holds at least the first
+    `reach` results, and more than `reach` ids exactly when more than `reach` items match.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return []
+    newest = ("-published_at", "-id")
+
+    def candidates(qs: QuerySet) -> QuerySet:
         return (
-            queryset.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("search_vector"), tsquery))
-            .order_by("-rank", "-published_at", "-id")
+            qs.order_by(*newest)
+            .annotate(c_id=F("pk"), c_rank=rank_expression(terms), c_at=F("published_at"))
+            .values_list("c_id", "c_rank", "c_at")
         )
-    matches = Q()
-    in_title = Q()
-    for term in terms:
-        matches &= Q(search_title__contains=term) | Q(search_body__contains=term)
-        in_title &= Q(search_title__contains=term)
-    candidates = queryset.filter(matches).order_by().values("pk")[:max_candidates]
-    return (
-        queryset.filter(pk__in=candidates)
-        .annotate(rank=Case(When(in_title, then=Value(1.0)), default=Value(0.0),
-                            output_field=FloatField()))
-        .order_by("-rank", "-published_at", "-id")
-    )
+
+    in_title = candidates(_title_matching(queryset, terms))[:title_candidates]
+    newest_matches = candidates(_matching(queryset, terms))[: reach + 1]
+    if connection.vendor == "postgresql":
+        # One statement, sorted by the database: only ids travel. The newest matches are read only
+        # when the title matches cannot fill every reachable page (a one-time filter skips the scan).
+        title_sql, title_params = in_title.query.sql_with_params()
+        newest_sql, newest_params = newest_matches.query.sql_with_params()
+        sql = (
+            f"WITH in_title AS ({title_sql}) "
+            f"SELECT c.c_id FROM (SELECT * FROM in_title UNION SELECT * FROM ({newest_sql}) AS n "
+            "WHERE (SELECT count(*) FROM in_title) <= %s) AS c "
+            "ORDER BY c.c_rank DESC, c.c_at DESC, c.c_id DESC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*title_params, *newest_params, reach))
+            return [row[0] for row in cursor.fetchall()]
+    found = list(in_title)
+    if len(found) <= reach:
+        # Too few title matches to fill every reachable page: the newest matches fill them.
+        found += newest_matches
+    return [pk for pk, _rank, _at in sorted(set(found), key=lambda r: (r[1], r[2], r[0]), reverse=True)]
+
+
+def items_in_order(queryset: QuerySet, ids: list[int]) -> list:
+    """The items of `queryset` with these ids, in the order of `ids` (one query)."""
+    by_id = queryset.order_by().in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def highlight(text: str, terms: list[str], *, width: int = SNIPPET_CHARS) -> str:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from disclosure import cache as page_cache
 from disclosure.models import (
     Attachment,
     ChecklistCategory,
     ChecklistEntry,
     DisclosureItem,
     Page,
+    Publication,
 )
 
 # Lists show a total up to this many; beyond it "1000+" (an exact count would read every row).
@@ -24,6 +28,9 @@ def list_public_items() -> QuerySet[DisclosureItem]:
     """Published proactive items, newest first, with what a list shows."""
     return (
         DisclosureItem.objects.public()
+        # Always true of a published item, and what lets PostgreSQL walk the published_at index from
+        # the newest row: a backward scan otherwise first steps over every unpublished (NULL) row.
+        .filter(published_at__isnull=False)
         .select_related("department")
         .defer("body", "search_title", "search_body", "search_vector")
         .order_by("-published_at", "-id")
@@ -52,8 +59,22 @@ def get_public_item(pk: int) -> DisclosureItem:
     return (
         DisclosureItem.objects.public()
         .select_related("department")
-        .prefetch_related("entries", "attachments", "publications__channel")
+        .prefetch_related(
+            Prefetch("entries", queryset=ChecklistEntry.objects.only("id", "number", "title")),
+            "attachments",
+            Prefetch("publications", queryset=Publication.objects.select_related("channel")),
+        )
         .defer("search_title", "search_body", "search_vector")
+        .get(pk=pk)
+    )
+
+
+def get_public_item_title(pk: int) -> DisclosureItem:
+    """One public item with just what names it and its department. Raises DoesNotExist."""
+    return (
+        DisclosureItem.objects.public()
+        .select_related("department")
+        .only("id", "title", "department__id", "department__name")
         .get(pk=pk)
     )
 
@@ -101,11 +122,47 @@ def checklist_stats(today: dt.date | None = None) -> dict[int, EntryStats]:
     }
 
 
+def cached_until_public_change(key: str, compute):
+    """`compute()`, remembered in the shared cache until public content next changes.
+
+    Keyed by the public-page generation (disclosure.cache), which every change to what the public
+    sees bumps once committed: the value is never older than the cached pages around it.
+    """
+    timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", page_cache.PAGE_TIMEOUT_SECONDS)
+    if not timeout:
+        return compute()
+    full_key = f"public-data:{page_cache.generation()}:{key}"
+    try:
+        value = cache.get(full_key)
+    except Exception:  # noqa: BLE001 - a cache outage computes afresh
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(full_key, value, timeout)
+        except Exception:  # noqa: BLE001, S110 - a cache outage computes afresh
+            pass
+    return value
+
+
+def count_public_items(key: str, queryset: QuerySet) -> int:
+    """How many rows `queryset` holds, counted up to COUNT_CAP + 1 and remembered until content changes."""
+    return cached_until_public_change(
+        f"count:{key}", lambda: queryset.order_by()[: COUNT_CAP + 1].count()
+    )
+
+
 def list_checklist(with_stats: bool = True, today: dt.date | None = None) -> list[ChecklistCategory]:
     """The 10 categories in order, each with `.entry_list` in order, each entry with `.stats`."""
     categories = list(ChecklistCategory.objects.order_by("number"))
     entries = ChecklistEntry.objects.order_by("number").only("id", "number", "title", "category_id")
-    stats = checklist_stats(today) if with_stats else {}
+    stats = {}
+    if with_stats:
+        # The aggregate reads every public item: computed once per change, not once per visit.
+        year_start = academic_year_start(today)
+        stats = cached_until_public_change(
+            f"checklist-stats:{year_start.isoformat()}", lambda: checklist_stats(today)
+        )
     by_category: dict[int, list[ChecklistEntry]] = {c.pk: [] for c in categories}
     for entry in entries:
         entry.stats = stats.get(entry.pk, EntryStats())

@@ -186,7 +186,9 @@ def site():
     import psycopg2
 
     parsed = urllib.parse.urlsplit(server)
-    name = (os.environ.get("TEST_DATABASE_NAME") or "test_disclosure") + "_two_processes"
+    # One database per pytest-xdist worker: each worker builds this module fixture on its own.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = (os.environ.get("TEST_DATABASE_NAME") or "test_disclosure") + f"_two_processes{worker}"
     admin = psycopg2.connect(server)
     admin.autocommit = True
     with admin.cursor() as cur:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView, TemplateView
 
 from disclosure import ratelimit, search, selectors, services
@@ -86,6 +89,10 @@ class _ItemListView(TemplateView):
     def get_queryset(self):
         raise NotImplementedError
 
+    def count_key(self) -> str:
+        """Names the list for the remembered total (see selectors.count_public_items)."""
+        raise NotImplementedError
+
     def get(self, request, *args, **kwargs):
         # The object (entry, category, department) is looked up before any context is built.
         self.object_list = self.get_queryset()
@@ -106,7 +113,7 @@ class _ItemListView(TemplateView):
         return super().get_context_data(
             heading=self.heading(),
             items=items,
-            total=capped_count(queryset),
+            total=selectors.count_public_items(self.count_key(), queryset),
             count_cap=selectors.COUNT_CAP,
             is_later_page=bool(cursor),
             next_cursor=encode_cursor(items[-1]) if len(rows) > PAGE_SIZE else None,
@@ -124,6 +131,9 @@ class EntryView(_ItemListView):
     def heading(self):
         return f"{self.entry.number}. {self.entry.title}"
 
+    def count_key(self):
+        return f"entry:{self.entry.pk}"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(entry=self.entry, category=self.entry.category, **kwargs)
 
@@ -135,6 +145,9 @@ class CategoryView(_ItemListView):
 
     def heading(self):
         return str(self.category)
+
+    def count_key(self):
+        return f"category:{self.category.pk}"
 
     def get_context_data(self, **kwargs):
         entries = self.category.entries.order_by("number").only("id", "number", "title", "category_id")
@@ -148,6 +161,9 @@ class DepartmentView(_ItemListView):
 
     def heading(self):
         return self.department.name
+
+    def count_key(self):
+        return f"department:{self.department.pk}"
 
 
 class DepartmentListView(TemplateView):
@@ -185,18 +201,18 @@ class ItemDetailView(DetailView):
         except DisclosureItem.DoesNotExist as exc:
             raise Http404("该信息不存在或未公开。") from exc
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("report_form", ErrorReportForm())
-        return super().get_context_data(**kwargs)
 
-
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_error(request, pk: int):
-    """The 纠错 form of an item page: spam guard, rate limit, then the service."""
+    """The 纠错 form of an item, on its own page: spam guard, rate limit, then the service."""
     try:
-        item = selectors.get_public_item(pk)
+        item = selectors.get_public_item_title(pk)
     except DisclosureItem.DoesNotExist as exc:
         raise Http404("该信息不存在或未公开。") from exc
+    if request.method == "GET":
+        return render(request, "disclosure/item_report.html", {
+            "item": item, "report_form": ErrorReportForm(), "sent": "sent" in request.GET,
+        })
     form = ErrorReportForm(request.POST)
     status = 400
     if form.is_valid():
@@ -214,9 +230,9 @@ def report_error(request, pk: int):
                 form.add_error(None, exc.messages[0])
             else:
                 messages.success(request, "已收到您的意见，我们会尽快核实处理。谢谢！")
-                return redirect(item.get_absolute_url() + "#report")
+                return redirect(reverse("disclosure:item_report", args=[item.pk]) + "?sent=1")
     return render(
-        request, "disclosure/item_detail.html", {"item": item, "report_form": form}, status=status
+        request, "disclosure/item_report.html", {"item": item, "report_form": form}, status=status
     )
 
 
@@ -237,8 +253,12 @@ class SearchView(TemplateView):
         if not any(v not in (None, "") for v in filterset.form.cleaned_data.values()):
             return context
         terms = search.query_terms(query)
-        queryset = filterset.qs
-        total = capped_count(queryset)
+        if query:
+            # Longer than COUNT_CAP exactly when more items match: the count comes with the ranking.
+            ranked = filterset.ranked_ids(reach=selectors.COUNT_CAP)
+            total = len(ranked)
+        else:
+            total = capped_count(filterset.qs)
         paginator = Paginator(range(min(total, selectors.COUNT_CAP)), PAGE_SIZE)
         try:
             number = min(int(self.request.GET.get("page", 1)), SEARCH_MAX_PAGES)
@@ -247,7 +267,13 @@ class SearchView(TemplateView):
             page = paginator.page(1) if paginator.count else None
         results = []
         if page is not None and paginator.count:
-            for item in queryset[page.start_index() - 1 : page.end_index()]:
+            start, stop = page.start_index() - 1, page.end_index()
+            if query:
+                shown = search.items_in_order(filterset.queryset, ranked[start:stop])
+            else:
+                shown = filterset.qs[start:stop]
+            # Snippets for the shown rows only.
+            for item in shown:
                 text = " ".join(filter(None, [item.summary, html_to_text(item.body)]))
                 results.append({
                     "item": item,
@@ -280,12 +306,19 @@ def download_attachment(request, pk: int):
         attachment = selectors.get_public_attachment(pk)
     except Attachment.DoesNotExist as exc:
         raise Http404("该附件不存在或未公开。") from exc
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
-        content_type=attachment.content_type or "application/octet-stream",
-    )
+    filename = attachment.original_name or attachment.file.name.rsplit("/", 1)[-1]
+    content_type = attachment.content_type or "application/octet-stream"
+    prefix = getattr(settings, "ATTACHMENT_X_ACCEL_PREFIX", "")
+    if prefix:
+        # Behind nginx: the permission check is ours, sending the bytes is nginx's (an internal
+        # location that no one can request directly), so a download holds no web worker.
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(attachment.file.name, safe="/")
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+        )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

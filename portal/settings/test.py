@@ -10,6 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="disclosure-test-media-"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests change data inside a transaction that never commits, so the purge on commit never runs:
+# pages and remembered counts are not kept (the page cache tests switch it on).
+PUBLIC_PAGE_CACHE_SECONDS = 0
 # The test client's login() authenticates without a request, which django-axes refuses; the lockout
 # tests (tests/security/) switch it back on with override_settings.
 AXES_ENABLED = False
