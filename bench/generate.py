@@ -64,17 +64,23 @@ DEPARTMENT_NAMES = [
 ABBREVIATIONS = ["校发", "校党发", "校办发", "校字", "校人发", "校财发"]
 
 
+_CHINESE = re.compile("[\u4e00-\u9fff]+")
+
+
 def _vocabulary(size: int = 20_000) -> list[str]:
     import jieba
 
-    path = Path(jieba.__file__).with_name("dict.txt")
-    words = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            word, freq, *_ = line.split()
-            if 2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
-                words.append((int(freq), word))
-    words.sort(reverse=True)
+    from disclosure import search
+
+    search.load_dictionary()
+    # jieba's dictionary as loaded (its prefixes have frequency 0 and fall last).
+    words = sorted(
+        (
+            (freq, word) for word, freq in jieba.dt.FREQ.items()
+            if 2 <= len(word) <= 4 and _CHINESE.fullmatch(word)
+        ),
+        reverse=True,
+    )
     seen = set(DOMAIN_WORDS)
     vocab = list(DOMAIN_WORDS)
     for _freq, word in words:
@@ -86,11 +92,36 @@ def _vocabulary(size: int = 20_000) -> list[str]:
     return vocab
 
 
+# What `segment()` treats as one chunk, and what jieba then cuts as one block.
+_NOT_WORD = re.compile(r"[^\w\u3400-\u9fff]+", re.UNICODE)
+_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+
+
+def _title_chunks(form: str) -> list[list[str]]:
+    """A title form's chunks for `segment()`, fields as "{a}", literal text as it is."""
+    chunks, current = [], []
+    for literal, field, _spec, _conversion in string.Formatter().parse(form):
+        for n, part in enumerate(_NOT_WORD.split(literal)):
+            if n and current:
+                chunks.append(current)
+                current = []
+            if part:
+                current.append(part)
+        if field:
+            current.append("{" + field + "}")
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+TITLE_CHUNKS = {form: _title_chunks(form) for form in TITLE_FORMS}
+
+
 class TextMaker:
     """Zipf-distributed Chinese text: the word of rank r is drawn with weight 1 / r.
 
-    Text comes as pieces (words and punctuation) as well as a string, so that it can be segmented
-    word run by word run (see `Segmenter`).
+    Text comes with its chunks (the runs of word characters that `segment()` cuts, as lists of
+    words), so that `Segmenter` can cut it word run by word run.
     """
 
     def __init__(self, rng: random.Random, vocab: list[str]):
@@ -101,47 +132,39 @@ class TextMaker:
     def word(self) -> str:
         return self.vocab[bisect.bisect(self.cum, self.rng.random() * self.cum[-1])]
 
-    def sentence(self) -> list[str]:
+    def sentence(self) -> tuple[list[str], list[str]]:
+        """The words before and after the comma."""
         words = [self.word() for _ in range(self.rng.randint(5, 14))]
         cut = self.rng.randint(2, len(words) - 2)
-        return [*words[:cut], "，", *words[cut:], "。"]
+        return words[:cut], words[cut:]
 
-    def body(self) -> list[list[str]]:
-        """Paragraphs, each the pieces of its sentences."""
-        paragraphs = []
-        for _ in range(self.rng.randint(2, 5)):
-            pieces = []
-            for _ in range(self.rng.randint(1, 3)):
-                pieces += self.sentence()
-            paragraphs.append(pieces)
-        return paragraphs
+    def body(self) -> list[list[tuple[list[str], list[str]]]]:
+        """Paragraphs of sentences."""
+        return [
+            [self.sentence() for _ in range(self.rng.randint(1, 3))]
+            for _ in range(self.rng.randint(2, 5))
+        ]
 
-    def title(self, year: int) -> list[str]:
+    def title(self, year: int) -> tuple[str, list[list[str]]]:
         form = self.rng.choice(TITLE_FORMS)
-        values = {"a": self.word(), "b": self.word(), "c": self.word(), "y": str(year)}
-        pieces = []
-        for literal, field, _spec, _conversion in string.Formatter().parse(form):
-            pieces.append(literal)
-            if field:
-                pieces.append(values[field])
-        return [piece for piece in pieces if piece]
+        values = {"{a}": self.word(), "{b}": self.word(), "{c}": self.word(), "{y}": str(year)}
+        title = form.format(a=values["{a}"], b=values["{b}"], c=values["{c}"], y=year)
+        return title, [[values.get(piece, piece) for piece in chunk] for chunk in TITLE_CHUNKS[form]]
 
 
-# What `segment()` treats as one chunk, and what jieba then cuts as one block.
-_NOT_WORD = re.compile(r"[^\w\u3400-\u9fff]+", re.UNICODE)
-_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+def _sentence_text(sentence: tuple[list[str], list[str]]) -> str:
+    return "".join(sentence[0]) + "，" + "".join(sentence[1]) + "。"
 
 
 class Segmenter:
-    """`disclosure.search.segment` of text given as pieces, memoised per run of pieces.
+    """`disclosure.search.segment` of text given as chunks of words, memoised per run of words.
 
     jieba cuts a block by the most probable route through the dictionary words it contains, then
-    hands runs of unknown single characters to its HMM. Where no dictionary word (nor prefix of one)
-    spans the border between two pieces, every route passes through that border, so the route on
-    each side does not depend on the other side; where the pieces on both sides also do not end and
-    start with single characters, no HMM run spans it either. The text then cuts exactly as its runs
-    cut alone, and a few thousand distinct runs cover a whole vocabulary. Runs whose border is not
-    clean are joined and cut together.
+    hands runs of unknown single characters to its HMM. Where no dictionary word spans the border
+    between two words, every route passes through that border, so the route on each side does not
+    depend on the other side; where the routes on both sides also do not end and start with single
+    characters, no HMM run spans it either. The text then cuts exactly as its runs cut alone, and
+    runs repeat. Runs whose border is not clean are joined and cut together.
     """
 
     def __init__(self):
@@ -156,67 +179,62 @@ class Segmenter:
         self.runs: dict[str, tuple[bool, bool, list[str]]] = {}
         self.blocks: dict[str, list[str]] = {}
 
-    def segment(self, pieces: list[str]) -> str:
+    def segment(self, chunks: list[list[str]]) -> list[str]:
+        """The search words of the chunks, as `segment()` yields them for the text."""
         words: list[str] = []
-        for chunk in self._chunks(pieces):
-            text = "".join(chunk)
-            if _JIEBA_BLOCK.fullmatch(text):
-                words += self._block(chunk)
+        for chunk in chunks:
+            if len(chunk) > 1 and _JIEBA_BLOCK.fullmatch(text := "".join(chunk)):
+                words += self._block(chunk, text)
             else:
-                if text not in self.blocks:
-                    self.blocks[text] = [w for w in self.jieba.cut_for_search(text) if w.strip()]
-                words += self.blocks[text]
-        return " ".join(words)
+                words += self.cut("".join(chunk))
+        return words
 
-    @staticmethod
-    def _chunks(pieces: list[str]) -> list[list[str]]:
-        chunks, current = [], []
-        for piece in pieces:
-            for n, part in enumerate(_NOT_WORD.split(piece.lower())):
-                if n and current:
-                    chunks.append(current)
-                    current = []
-                if part:
-                    current.append(part)
-        if current:
-            chunks.append(current)
-        return chunks
+    def learn(self, words: list[str]) -> None:
+        """Cut each word alone once, before the workers fork and share the results."""
+        for word in words:
+            self._run(word)
 
-    def _block(self, pieces: list[str]) -> list[str]:
-        text = "".join(pieces)
+    def cut(self, text: str) -> list[str]:
+        """jieba's search words of one chunk, memoised."""
+        found = self.blocks.get(text)
+        if found is None:
+            found = self.blocks[text] = [w for w in self.jieba.cut_for_search(text.lower()) if w.strip()]
+        return found
+
+    def _block(self, pieces: list[str], text: str) -> list[str]:
+        freq, longest, size = self.freq, self.longest, len(text)
         runs, start, border = [], 0, 0
         for piece in pieces[:-1]:
             border += len(piece)
-            if not self._spanned(text, start, border):
+            spanned = False
+            for k in range(max(start, border - longest), border):
+                end = border + 1
+                fragment = text[k:end]
+                while fragment in freq:
+                    if freq[fragment]:
+                        spanned = True
+                        break
+                    end += 1
+                    if end > size:
+                        break
+                    fragment = text[k:end]
+                if spanned:
+                    break
+            if not spanned:
                 runs.append(text[start:border])
                 start = border
         runs.append(text[start:])
         words: list[str] = []
-        text, cut = runs[0], self._run(runs[0])
+        joined, cut = runs[0], self._run(runs[0])
         for run in runs[1:]:
             following = self._run(run)
             if cut[1] and following[0]:
-                text += run
-                cut = self._run(text)
+                joined += run
+                cut = self._run(joined)
             else:
                 words += cut[2]
-                text, cut = run, following
+                joined, cut = run, following
         return words + cut[2]
-
-    def _spanned(self, text: str, start: int, border: int) -> bool:
-        """Whether a dictionary word starting in text[start:border] ends after `border`."""
-        freq = self.freq
-        for k in range(max(start, border - self.longest), border):
-            end = border + 1
-            fragment = text[k:end]
-            while fragment in freq:
-                if freq[fragment]:
-                    return True
-                end += 1
-                if end > len(text):
-                    break
-                fragment = text[k:end]
-        return False
 
     def _run(self, text: str) -> tuple[bool, bool, list[str]]:
         """Whether the route starts and ends with a single character, and the search words."""
@@ -261,99 +279,106 @@ def make_batch(args: tuple[int, int, list[dt.date]]) -> tuple[int, Counter]:
     tz = timezone.get_current_timezone()
     today = ctx["today"]
     recent = today - dt.timedelta(days=40)
+    changed_before = today - dt.timedelta(days=60)
     Status, Attribute = DisclosureItem.Status, DisclosureItem.Attribute
+    PUBLISHED, WITHDRAWN = Status.PUBLISHED.value, Status.WITHDRAWN.value
     office_id = ctx["office_id"]
+    department_ids, department_cum = ctx["department_ids"], ctx["department_cum"]
     document_frequency: Counter = Counter()
     items = []
     for n, produced_on in enumerate(dates):
-        title_pieces = text.title(produced_on.year)
-        title = "".join(title_pieces)
-        summary_pieces = text.sentence() if rng.random() < 0.4 else []
-        summary = "".join(summary_pieces)
+        title, title_chunks = text.title(produced_on.year)
+        summary_sentence = text.sentence() if rng.random() < 0.4 else None
+        summary = _sentence_text(summary_sentence) if summary_sentence else ""
         paragraphs = text.body()
         # Only <p> around plain text: the sanitiser keeps it as it is (checked below).
-        body = "\n".join("<p>" + "".join(pieces) + "</p>" for pieces in paragraphs)
+        body = "\n".join("<p>" + "".join(map(_sentence_text, p)) + "</p>" for p in paragraphs)
         number = ""
         if rng.random() < 0.3:
             number = f"{rng.choice(ABBREVIATIONS)}〔{produced_on.year}〕{rng.randint(1, 200)}号"
-        # The pieces of " ".join([summary, html_to_text(body), number]), as `segment_item` cuts it.
-        body_pieces = [*summary_pieces]
-        for pieces in paragraphs:
-            body_pieces += [" ", *pieces]
-        body_pieces += [" ", number]
-        search_title = segmenter.segment(title_pieces)
-        search_body = segmenter.segment(body_pieces)
+        # segment(" ".join([summary, html_to_text(body), number])): its chunks are the halves of
+        # each sentence, then the document number's.
+        body_words = []
+        for sentence in ([summary_sentence] if summary_sentence else []) + [s for p in paragraphs for s in p]:
+            body_words += segmenter.segment(sentence)
+        for chunk in _NOT_WORD.split(number):
+            if chunk:
+                body_words += segmenter.cut(chunk)
+        title_words = segmenter.segment(title_chunks)
+        search_title, search_body = " ".join(title_words), " ".join(body_words)
         if n % VERIFY_EVERY == 0:
             plain = " ".join(filter(None, [summary, html_to_text(body), number]))
             assert sanitize_html(body) == body, body
             assert search_title == search.segment(title), title
             assert search_body == search.segment(plain), plain
-        document_frequency.update(set(search_title.split()) | set(search_body.split()))
-        item = DisclosureItem(
-            id=first_id + n, title=title, summary=summary, body=body, document_number=number,
-            produced_on=produced_on, search_title=search_title, search_body=search_body,
-            created_by_id=office_id,
-            department_id=ctx["department_ids"][_pick(ctx["department_cum"], rng.random())],
-            attribute=Attribute.PROACTIVE, status=Status.PUBLISHED,
-            created_at=dt.datetime.combine(produced_on, dt.time(8), tzinfo=tz),
-        )
+        document_frequency.update(set(title_words).union(body_words))
+        item = {
+            "id": first_id + n, "title": title, "summary": summary, "body": body,
+            "document_number": number, "produced_on": produced_on, "search_title": search_title,
+            "search_body": search_body, "created_by_id": office_id,
+            "department_id": department_ids[_pick(department_cum, rng.random())],
+            "attribute": Attribute.PROACTIVE.value, "status": PUBLISHED,
+            "created_at": dt.datetime.combine(produced_on, dt.time(8), tzinfo=tz),
+            "published_at": None, "changed_on": None,
+        }
         roll = rng.random()
         if produced_on >= recent and roll < 0.25:
             # Recent work in progress: the deadline board's publication clocks.
-            item.status = Status.DRAFT if roll < 0.12 else Status.IN_REVIEW
+            item["status"] = (Status.DRAFT if roll < 0.12 else Status.IN_REVIEW).value
         elif roll < 0.02:
-            item.attribute, item.status = Attribute.ON_REQUEST, Status.DRAFT
+            item["attribute"], item["status"] = Attribute.ON_REQUEST.value, Status.DRAFT.value
         elif roll < 0.025:
-            item.attribute, item.status = Attribute.EXEMPT, Status.DRAFT
-            item.exemption_reason = DisclosureItem.ExemptionReason.PERSONAL_PRIVACY
+            item["attribute"], item["status"] = Attribute.EXEMPT.value, Status.DRAFT.value
+            item["exemption_reason"] = DisclosureItem.ExemptionReason.PERSONAL_PRIVACY.value
         elif roll < 0.045:
-            item.status = Status.WITHDRAWN
-            item.withdrawn_reason = "信息有误，撤回修改。"
-        if item.status in (Status.PUBLISHED, Status.WITHDRAWN):
+            item["status"] = WITHDRAWN
+            item["withdrawn_reason"] = "信息有误，撤回修改。"
+        if item["status"] in (PUBLISHED, WITHDRAWN):
             delay = rng.randint(0, 19)
-            item.published_at = dt.datetime.combine(
+            published_at = dt.datetime.combine(
                 produced_on + dt.timedelta(days=delay), dt.time(9 + delay % 8, rng.randint(0, 59)),
                 tzinfo=tz,
             )
-            item.reviewed_by_id, item.reviewed_at = office_id, item.published_at
-            if produced_on < today - dt.timedelta(days=60) and rng.random() < 0.05:
+            item["published_at"] = item["reviewed_at"] = published_at
+            item["reviewed_by_id"] = office_id
+            if produced_on < changed_before and rng.random() < 0.05:
                 # Information that changed later: most updates are out, some still owed.
-                item.changed_on = produced_on + dt.timedelta(days=30)
+                item["changed_on"] = produced_on + dt.timedelta(days=30)
                 if rng.random() < 0.8:
-                    item.updated_at = item.published_at + dt.timedelta(days=40)
-        item.publish_due, item.update_due, item.deadline_provisional = _deadlines(
-            ctx["deadlines"], produced_on, item.changed_on
+                    item["updated_at"] = published_at + dt.timedelta(days=40)
+        item["publish_due"], item["update_due"], item["deadline_provisional"] = _deadlines(
+            ctx["deadlines"], produced_on, item["changed_on"]
         )
         items.append(item)
 
-    EntryLink = DisclosureItem.entries.through
     entry_ids, entry_cum, channel_ids = ctx["entry_ids"], ctx["entry_cum"], ctx["channel_ids"]
     links, attachments, publications, events = [], [], [], []
     for item in items:
+        item_id = item["id"]
         picks = {entry_ids[_pick(entry_cum, rng.random())] for _ in range(rng.randint(1, 2))}
-        links += [EntryLink(disclosureitem_id=item.pk, checklistentry_id=e) for e in picks]
+        links += [{"disclosureitem_id": item_id, "checklistentry_id": e} for e in picks]
         for k in range(rng.choice((0, 0, 0, 1, 1, 2))):
-            attachments.append(Attachment(
-                item_id=item.pk, title=f"附件{k + 1}", sort_order=k,
-                file=f"attachments/{item.produced_on:%Y/%m}/{rng.getrandbits(64):016x}.pdf",
-                original_name=f"附件{k + 1}.pdf", size=rng.randint(20_000, 5_000_000),
-                content_type="application/pdf",
-            ))
-        if item.published_at:
+            attachments.append({
+                "item_id": item_id, "title": f"附件{k + 1}", "sort_order": k,
+                "file": f"attachments/{item['produced_on']:%Y/%m}/{rng.getrandbits(64):016x}.pdf",
+                "original_name": f"附件{k + 1}.pdf", "size": rng.randint(20_000, 5_000_000),
+                "content_type": "application/pdf",
+            })
+        if item["published_at"]:
             for channel in rng.sample(channel_ids, rng.choice((1, 1, 2))):
-                publications.append(Publication(
-                    item_id=item.pk, channel_id=channel, published_on=item.published_at.date(),
-                ))
-            events.append(ItemEvent(
-                item_id=item.pk, action=ItemEvent.Action.PUBLISHED, actor_id=office_id,
-                at=item.published_at,
-            ))
+                publications.append({
+                    "item_id": item_id, "channel_id": channel, "published_on": item["published_at"].date(),
+                })
+            events.append({
+                "item_id": item_id, "action": ItemEvent.Action.PUBLISHED.value, "actor_id": office_id,
+                "at": item["published_at"],
+            })
     with transaction.atomic(), connection.cursor() as cursor:
-        _copy(cursor.cursor, DisclosureItem, items, with_pk=True)
-        _copy(cursor.cursor, EntryLink, links)
-        _copy(cursor.cursor, Attachment, attachments)
-        _copy(cursor.cursor, Publication, publications)
-        _copy(cursor.cursor, ItemEvent, events)
+        _copy(cursor.cursor, DisclosureItem, items, skip={"search_vector"})
+        _copy(cursor.cursor, DisclosureItem.entries.through, links, skip={"id"})
+        _copy(cursor.cursor, Attachment, attachments, skip={"id"})
+        _copy(cursor.cursor, Publication, publications, skip={"id"})
+        _copy(cursor.cursor, ItemEvent, events, skip={"id"})
     return len(items), document_frequency
 
 
@@ -366,12 +391,29 @@ def _deadlines(table: dict, produced_on: dt.date, changed_on: dt.date | None) ->
     return publish_due, update_due, provisional or update_provisional
 
 
+class _DayMemo:
+    """A holiday calendar that looks each day up once: deadlines of neighbouring days share days."""
+
+    def __init__(self, calendar):
+        self.calendar = calendar
+        self.days: dict = {}
+
+    def day(self, date: dt.date):
+        found = self.days.get(date)
+        if found is None:
+            found = self.days[date] = self.calendar.day(date)
+        return found
+
+    def is_workday(self, date: dt.date) -> bool:
+        return self.day(date).is_workday
+
+
 def _deadline_table(days) -> dict:
     """Each day's publication and update deadline, from one calendar (what `save()` would store)."""
     from disclosure import deadlines
     from disclosure.workdays import default_calendar
 
-    calendar = default_calendar()
+    calendar = _DayMemo(default_calendar())
     table = {}
     for day in days:
         due = deadlines.publish_deadline(day, calendar)
@@ -382,36 +424,39 @@ def _deadline_table(days) -> dict:
     return table
 
 
-def _copy(cursor, model, objects: list, *, with_pk: bool = False) -> None:
-    """Write `objects` with COPY, field values prepared as `bulk_create` would prepare them."""
+def _copy(cursor, model, rows: list[dict], *, skip: set[str] = frozenset()) -> None:
+    """Write `rows` (values by attribute name) with COPY; missing fields take their defaults.
+
+    The defaults are the model's own, taken once per call, so that a field added to the model
+    later is filled as `save()` would fill it.
+    """
     from django.db import connection, models
 
-    if not objects:
+    if not rows:
         return
-    fields = [
-        f for f in model._meta.concrete_fields
-        if (with_pk or not f.primary_key) and not (model is _item_model() and f.name == "search_vector")
-    ]
+    fields = [f for f in model._meta.concrete_fields if f.name not in skip and f.attname not in skip]
+    defaults = {}
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = datetime_now()
+        else:
+            value = field.get_default()
+        if isinstance(field, models.JSONField):
+            value = json.dumps(value, ensure_ascii=False)
+        defaults[field.attname] = value
+    names = [f.attname for f in fields]
     lines = []
-    for obj in objects:
-        values = []
-        for field in fields:
-            value = field.pre_save(obj, add=True)
-            if isinstance(field, models.JSONField):
-                value = None if value is None else json.dumps(value, ensure_ascii=False)
-            else:
-                value = field.get_db_prep_save(value, connection)
-            values.append(_copy_text(value))
-        lines.append("\t".join(values))
+    for row in rows:
+        lines.append("\t".join([_copy_text(row[name] if name in row else defaults[name]) for name in names]))
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     data = io.StringIO("\n".join(lines) + "\n")
     cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN", data)
 
 
-def _item_model():
-    from disclosure.models import DisclosureItem
+def datetime_now() -> dt.datetime:
+    from django.utils import timezone
 
-    return DisclosureItem
+    return timezone.now()
 
 
 def _copy_text(value) -> str:
@@ -579,8 +624,7 @@ def _load(scale: dict, *, workers: int, log) -> dict:
     # and the segmentation of every word alone.
     vocab = _vocabulary()
     segmenter = Segmenter()
-    for word in vocab:
-        segmenter.segment([word])
+    segmenter.learn(vocab)
     context = {
         "vocab": vocab, "today": today, "office_id": office.pk, "segmenter": segmenter,
         "department_ids": [d.pk for d in departments], "department_cum": department_weights,

@@ -11,14 +11,22 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from chinese_calendar import constants as official
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.deadlines import DeadlineState
 from disclosure.models import DisclosureItem
-from disclosure.workdays import ONE_DAY, WorkdayCalendar, default_calendar
+from disclosure.workdays import (
+    OFFICIAL_LIBRARY_YEARS,
+    ONE_DAY,
+    WorkdayCalendar,
+    add_workdays,
+    default_calendar,
+)
 
 OVERDUE, DUE_SOON, LATER = "overdue", "due_soon", "later"
 GROUP_LABELS = {OVERDUE: "已逾期", DUE_SOON: "3 个工作日内到期", LATER: "尚未临近"}
@@ -37,11 +45,70 @@ class BoardRow:
     provisional: bool = False
 
 
+@dataclass
+class QuickCalendar(WorkdayCalendar):
+    """The same calendar, answering `is_workday` from the official tables and remembering answers.
+
+    `WorkdayCalendar.day` builds a `DayInfo` and `chinesecalendar` scans its whole table for the
+    supported years on every call: about 0.1 ms a day, which a board walking back to years-old drafts
+    or a list of 100 deadlines pays thousands of times. Same layers, same order, same answers.
+    """
+
+    _known: dict[dt.date, bool] = field(default_factory=dict, repr=False, compare=False)
+
+    def is_workday(self, date: dt.date) -> bool:
+        known = self._known.get(date)
+        if known is None:
+            known = self._known[date] = self._lookup(date)
+        return known
+
+    def _lookup(self, date: dt.date) -> bool:
+        override = self.overrides.get(date)
+        if override is not None:
+            return override.is_workday
+        if date.year in OFFICIAL_LIBRARY_YEARS:
+            if date in official.workdays:
+                return True
+            if date in official.holidays:
+                return False
+            return date.weekday() < 5
+        return super().is_workday(date)
+
+
+# The quick twin of the calendar in use, shared while `default_calendar()` returns the same object
+# (it is rebuilt when the holiday table changes, and so is the twin).
+_shared: tuple[WorkdayCalendar | None, WorkdayCalendar | None] = (None, None)
+
+
+def quick_calendar(calendar: WorkdayCalendar | None = None) -> WorkdayCalendar:
+    """`calendar` (by default the one in use) with fast, remembered working-day answers."""
+    global _shared
+    if calendar is None:
+        base = default_calendar()
+        shared_base, shared = _shared
+        if shared_base is not base or shared is None:
+            shared = _quick(base)
+            _shared = (base, shared)
+        return shared
+    return _quick(calendar)
+
+
+def _quick(calendar: WorkdayCalendar) -> WorkdayCalendar:
+    if type(calendar) is not WorkdayCalendar:
+        return calendar  # already quick, or a calendar with rules of its own
+    return QuickCalendar(calendar.overrides, calendar.official_years)
+
+
 @dataclass(frozen=True)
 class BoardEntry:
     row: BoardRow
-    workdays_left: int  # negative: working days past the deadline
     group: str
+    counter: WorkdayCounter = field(repr=False, compare=False)
+
+    @cached_property
+    def workdays_left(self) -> int:
+        """Working days to the deadline; negative: past it. Counted only for the rows shown."""
+        return self.counter.left(self.row.due)
 
     @property
     def state(self) -> DeadlineState:
@@ -102,23 +169,27 @@ BoardSource = Callable[[BoardContext], Iterable[BoardRow]]
 
 def item_rows(context: BoardContext) -> Iterable[BoardRow]:
     """Items awaiting publication or an update, in the user's scope, in one query."""
+    visible = DisclosureItem.objects.visible_to(context.user)
+    # The two conditions side by side (not `pk IN` subqueries) and no ordering: the database reads
+    # the due-date indexes instead of walking every item in publication order.
     items = (
-        DisclosureItem.objects.visible_to(context.user)
-        .with_open_deadline()
-        .select_related("department")
-        .only("id", "title", "status", "publish_due", "update_due", "deadline_provisional",
-              "department__id", "department__name")
+        (visible.awaiting_publication() | visible.awaiting_update())
+        .order_by()
+        .values_list("pk", "title", "status", "publish_due", "update_due", "deadline_provisional",
+                     "department_id", "department__name")
     )
-    for item in items:
-        updating = item.status == DisclosureItem.Status.PUBLISHED
+    change_url = reverse("admin:disclosure_disclosureitem_change", args=["__pk__"])
+    published = DisclosureItem.Status.PUBLISHED
+    for pk, title, status, publish_due, update_due, provisional, department_id, department in items:
+        updating = status == published
         yield BoardRow(
             kind="更新" if updating else "公开",
-            title=item.title,
-            department_id=item.department_id,
-            department_name=item.department.name,
-            due=item.update_due if updating else item.publish_due,
-            url=reverse("admin:disclosure_disclosureitem_change", args=[item.pk]),
-            provisional=item.deadline_provisional,
+            title=title,
+            department_id=department_id,
+            department_name=department,
+            due=update_due if updating else publish_due,
+            url=change_url.replace("__pk__", str(pk)),
+            provisional=provisional,
         )
 
 
@@ -164,13 +235,22 @@ class Board:
         return [(key, GROUP_LABELS[key], self.groups[key]) for key in (OVERDUE, DUE_SOON, LATER)]
 
 
-def _group(due: dt.date, left: int, today: dt.date) -> str:
+def _group(due: dt.date, today: dt.date, soon_until: dt.date) -> str:
     # The same cut as deadlines.deadline_status: past the date is overdue, then the warning window.
     if due < today:
         return OVERDUE
-    if left <= settings.DISCLOSURE["DUE_SOON_WORKDAYS"]:
+    if due < soon_until:
         return DUE_SOON
     return LATER
+
+
+def soon_limit(today: dt.date, calendar: WorkdayCalendar) -> dt.date:
+    """The first due date past the warning window.
+
+    A deadline is due soon when at most N working days remain, i.e. when it falls before the
+    (N+1)-th working day after today; a rest day just after the N-th working day still counts N.
+    """
+    return add_workdays(today, settings.DISCLOSURE["DUE_SOON_WORKDAYS"] + 1, calendar)
 
 
 def build_board(
@@ -181,14 +261,14 @@ def build_board(
     sources: Iterable[BoardSource] | None = None,
 ) -> Board:
     """The open deadlines `user` may see, grouped overdue / due soon / later, soonest first."""
-    context = BoardContext(user, today or timezone.localdate(), calendar or default_calendar())
+    context = BoardContext(user, today or timezone.localdate(), quick_calendar(calendar))
+    soon_until = soon_limit(context.today, context.calendar)
     groups: dict[str, list[BoardEntry]] = {OVERDUE: [], DUE_SOON: [], LATER: []}
     per_department: dict[str, Counter] = {}
     for source in BOARD_SOURCES if sources is None else sources:
         for row in source(context):
-            left = context.counter.left(row.due)
-            group = _group(row.due, left, context.today)
-            groups[group].append(BoardEntry(row, left, group))
+            group = _group(row.due, context.today, soon_until)
+            groups[group].append(BoardEntry(row, group, context.counter))
             per_department.setdefault(row.department_name or "（未指定部门）", Counter())[group] += 1
     for entries in groups.values():
         entries.sort(key=lambda e: (e.row.due, e.row.department_name, e.row.title))

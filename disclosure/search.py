@@ -169,8 +169,9 @@ def rank_items(
         # when the title matches cannot fill every reachable page (a one-time filter skips the scan).
         title_sql, title_params = in_title.query.sql_with_params()
         newest_sql, newest_params = newest_matches.query.sql_with_params()
+        # Only SQL compiled by Django is interpolated; every value stays a parameter.
         sql = (
-            f"WITH in_title AS ({title_sql}) "
+            f"WITH in_title AS ({title_sql}) "  # noqa: S608
             f"SELECT c.c_id FROM (SELECT * FROM in_title UNION SELECT * FROM ({newest_sql}) AS n "
             "WHERE (SELECT count(*) FROM in_title) <= %s) AS c "
             "ORDER BY c.c_rank DESC, c.c_at DESC, c.c_id DESC"

@@ -1,6 +1,7 @@
 """The public page cache: anonymous GETs served from cache, every change to public content orphans it."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
@@ -107,3 +108,35 @@ def test_lost_generation_starts_again_from_a_new_number(db):
     cache.delete(GENERATION_KEY)
     bump_generation()
     assert generation() != before
+
+
+@CACHED
+def test_token_calls_sessions_and_pending_messages_bypass_the_cache(client, department):
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    client.get(url)
+    assert _hit(client.get(url))
+    # An API token is invisible to Django's user; a session may hold what only its visitor sees;
+    # a pending message must be shown by a freshly rendered page.
+    assert not _hit(client.get(url, HTTP_AUTHORIZATION="Token abc"))
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    assert not _hit(client.get(url))
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+    client.cookies["messages"] = "pending"
+    assert not _hit(client.get(url))
+
+
+@CACHED
+def test_pages_that_vary_by_cookie_are_not_stored(db):
+    calls = []
+
+    @cache_public_page
+    def view(request):
+        calls.append(1)
+        response = HttpResponse("页面")
+        response["Vary"] = "Cookie"
+        return response
+
+    factory = RequestFactory()
+    view(factory.get("/vary"))
+    view(factory.get("/vary"))
+    assert len(calls) == 2

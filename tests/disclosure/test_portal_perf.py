@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from disclosure import selectors
 from disclosure.cache import bump_generation
-from disclosure.models import Attachment, ChecklistEntry, DisclosureItem
+from disclosure.models import Attachment, ChecklistEntry, DisclosureItem, ErrorReport
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +51,8 @@ def test_report_form_page_sends_a_report_and_thanks(client, published):
     response = client.post(url, {"kind": "error", "message": "文号有误。", "form_started": started})
     assert response.status_code == 302 and response["Location"] == url + "?sent=1"
     thanks = client.get(response["Location"]).content.decode()
-    assert "已收到您的意见" in thanks and "<form" not in thanks
-    assert published.errorreport_set.count() == 1 if hasattr(published, "errorreport_set") else True
+    assert "已收到您的意见" in thanks and 'method="post"' not in thanks
+    assert ErrorReport.objects.filter(item=published).count() == 1
 
 
 def test_report_form_page_of_a_hidden_item_is_404(client, make_item):
