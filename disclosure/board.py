@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from chinese_calendar import constants as official
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,6 @@ from django.utils import timezone
 from disclosure.deadlines import DeadlineState
 from disclosure.models import DisclosureItem
 from disclosure.workdays import (
-    OFFICIAL_LIBRARY_YEARS,
     ONE_DAY,
     WorkdayCalendar,
     add_workdays,
@@ -46,59 +44,6 @@ class BoardRow:
 
 
 @dataclass
-class QuickCalendar(WorkdayCalendar):
-    """The same calendar, answering `is_workday` from the official tables and remembering answers.
-
-    `WorkdayCalendar.day` builds a `DayInfo` and `chinesecalendar` scans its whole table for the
-    supported years on every call: about 0.1 ms a day, which a board walking back to years-old drafts
-    or a list of 100 deadlines pays thousands of times. Same layers, same order, same answers.
-    """
-
-    _known: dict[dt.date, bool] = field(default_factory=dict, repr=False, compare=False)
-
-    def is_workday(self, date: dt.date) -> bool:
-        known = self._known.get(date)
-        if known is None:
-            known = self._known[date] = self._lookup(date)
-        return known
-
-    def _lookup(self, date: dt.date) -> bool:
-        override = self.overrides.get(date)
-        if override is not None:
-            return override.is_workday
-        if date.year in OFFICIAL_LIBRARY_YEARS:
-            if date in official.workdays:
-                return True
-            if date in official.holidays:
-                return False
-            return date.weekday() < 5
-        return super().is_workday(date)
-
-
-# The quick twin of the calendar in use, shared while `default_calendar()` returns the same object
-# (it is rebuilt when the holiday table changes, and so is the twin).
-_shared: tuple[WorkdayCalendar | None, WorkdayCalendar | None] = (None, None)
-
-
-def quick_calendar(calendar: WorkdayCalendar | None = None) -> WorkdayCalendar:
-    """`calendar` (by default the one in use) with fast, remembered working-day answers."""
-    global _shared
-    if calendar is None:
-        base = default_calendar()
-        shared_base, shared = _shared
-        if shared_base is not base or shared is None:
-            shared = _quick(base)
-            _shared = (base, shared)
-        return shared
-    return _quick(calendar)
-
-
-def _quick(calendar: WorkdayCalendar) -> WorkdayCalendar:
-    if type(calendar) is not WorkdayCalendar:
-        return calendar  # already quick, or a calendar with rules of its own
-    return QuickCalendar(calendar.overrides, calendar.official_years)
-
-
 @dataclass(frozen=True)
 class BoardEntry:
     row: BoardRow
@@ -261,7 +206,7 @@ def build_board(
     sources: Iterable[BoardSource] | None = None,
 ) -> Board:
     """The open deadlines `user` may see, grouped overdue / due soon / later, soonest first."""
-    context = BoardContext(user, today or timezone.localdate(), quick_calendar(calendar))
+    context = BoardContext(user, today or timezone.localdate(), calendar or default_calendar())
     soon_until = soon_limit(context.today, context.calendar)
     groups: dict[str, list[BoardEntry]] = {OVERDUE: [], DUE_SOON: [], LATER: []}
     per_department: dict[str, Counter] = {}

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import chinese_calendar
 from chinese_calendar import constants as official
 from lunardate import LunarDate
 
@@ -82,11 +81,19 @@ class WorkdayCalendar:
     overrides: Mapping[dt.date, Override] = field(default_factory=dict)
     # Years for which the office has loaded an official arrangement into the `Holiday` table.
     official_years: frozenset[int] = frozenset()
+    # Answers already worked out: a board or a list asks about the same days thousands of times.
+    _days: dict[dt.date, DayInfo] = field(default_factory=dict, repr=False, compare=False)
 
     def is_official_year(self, year: int) -> bool:
         return year in OFFICIAL_LIBRARY_YEARS or year in self.official_years
 
     def day(self, date: dt.date) -> DayInfo:
+        info = self._days.get(date)
+        if info is None:
+            info = self._days[date] = self._work_out(date)
+        return info
+
+    def _work_out(self, date: dt.date) -> DayInfo:
         weekend = date.weekday() >= 5
         override = self.overrides.get(date)
         if override is not None:
@@ -99,13 +106,16 @@ class WorkdayCalendar:
                 source="override",
             )
         if date.year in OFFICIAL_LIBRARY_YEARS:
-            is_holiday, name = chinese_calendar.get_holiday_detail(date)
-            name_zh = HOLIDAY_NAMES_ZH.get(name or "", name or "")
-            if weekend and not is_holiday:
-                return DayInfo(date, True, name_zh or "调休上班", makeup=True, source="official")
-            if is_holiday and name:
-                return DayInfo(date, False, name_zh, source="official")
-            return DayInfo(date, not is_holiday, source="weekday")
+            # The library's own tables: its lookup functions re-validate the date range on every
+            # call by scanning the whole table.
+            if date in official.workdays:
+                name = official.workdays[date]
+                name_zh = HOLIDAY_NAMES_ZH.get(name, name)
+                return DayInfo(date, True, name_zh or "调休上班", makeup=weekend, source="official")
+            if date in official.holidays:
+                name = official.holidays[date]
+                return DayInfo(date, False, HOLIDAY_NAMES_ZH.get(name, name), source="official")
+            return DayInfo(date, not weekend, source="weekday")
         if date.year in self.official_years:
             # The office loaded this year's notice: every exception is in the overrides.
             return DayInfo(date, not weekend, source="weekday")

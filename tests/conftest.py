@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from disclosure import roles, services
 from disclosure.models import ChecklistEntry, Department
@@ -11,9 +12,13 @@ from disclosure.workdays import forget_calendar
 @pytest.fixture(autouse=True)
 def _fresh_calendar():
     # The holiday calendar is cached per process; each test starts from its own database.
+    # So is what the shared cache remembers (the security policy, counts, rate limits): a value read
+    # in one test must not outlive that test's rolled-back database.
     forget_calendar()
+    cache.clear()
     yield
     forget_calendar()
+    cache.clear()
 
 
 @pytest.fixture

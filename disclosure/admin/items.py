@@ -20,7 +20,6 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure import deadlines, roles, services
-from disclosure.board import quick_calendar
 from disclosure.deadlines import DeadlineState
 from disclosure.models import Attachment, DisclosureItem, ItemEvent, Publication
 from disclosure.services import transfer
@@ -368,7 +367,7 @@ class DisclosureItemAdmin(SimpleHistoryAdmin):
     def deadline_column(self, obj):
         if obj is None or not obj.pk:
             return "—"
-        status = deadlines.item_deadline_status(obj, calendar=quick_calendar())
+        status = deadlines.item_deadline_status(obj)
         if status is None:
             return "—"
         css = {

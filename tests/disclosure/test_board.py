@@ -155,3 +155,49 @@ def test_demo_users_see_the_right_board(db):
         assert len(rows) == open_items.filter(department__name__in=departments).count()
         board = build_board(users[name])
         assert all(e.row.kind in ("公开", "更新") for e in board.overdue + board.due_soon + board.later)
+
+
+def test_groups_agree_with_deadline_status_around_holidays(db):
+    from disclosure.deadlines import DeadlineState, deadline_status
+
+    # National Day 2025 and a weekend right after the third working day (Fri 20 Mar 2026).
+    dues = [D(2025, 9, 25) + dt.timedelta(days=n) for n in range(25)]
+    dues += [D(2026, 3, 16) + dt.timedelta(days=n) for n in range(12)]
+
+    def source(context):
+        for due in dues:
+            yield BoardRow("公开", f"{due}", 1, "部门", due, "/x/")
+
+    for today in [D(2025, 9, 26), D(2025, 9, 28), D(2025, 9, 30), D(2025, 10, 3), D(2025, 10, 8),
+                  D(2026, 3, 17), D(2026, 3, 18), D(2026, 3, 21)]:
+        board = build_board(None, today=today, sources=[source])
+        entries = board.overdue + board.due_soon + board.later
+        assert len(entries) == len(dues)
+        for entry in entries:
+            status = deadline_status(entry.row.due, today=today)
+            assert (entry.state, entry.workdays_left) == (status.state, status.workdays_left), (
+                today, entry.row.due)
+    # Tue 17 Mar: Wed, Thu, Fri are the three working days; Saturday still has three left.
+    board = build_board(None, today=D(2026, 3, 17), sources=[source])
+    saturday = next(e for e in board.due_soon if e.row.due == D(2026, 3, 21))
+    assert saturday.workdays_left == 3
+    assert [e.row.due for e in board.later][:1] == [D(2026, 3, 23)]
+    assert DeadlineState.DUE_SOON == saturday.state
+
+
+def test_board_page_lists_a_page_per_group(client, make_item, office_user, monkeypatch):
+    from disclosure.admin import board as board_page
+
+    monkeypatch.setattr(board_page, "ROWS_PER_GROUP", 2)
+    for n in range(5):
+        make_item(title=f"逾期{n}", produced_on=D(2025, 1, 2) + dt.timedelta(days=n))
+    client.force_login(office_user)
+    page = client.get(BOARD).content.decode()
+    assert "已逾期（5）" in page and "逾期0" in page and "逾期1" in page and "逾期2" not in page
+    assert "查看全部 5 条" in page
+    page = client.get(BOARD, {"group": "overdue", "page": 3}).content.decode()
+    assert "逾期4" in page and "逾期0" not in page and "第 3 / 3 页" in page
+    assert "3 个工作日内到期" not in page.split("各部门统计")[1]  # only the group asked for
+    for bad in ({"group": "x", "page": "y"}, {"group": "overdue", "page": "-1"},
+                {"group": "overdue", "page": "999"}):
+        assert client.get(BOARD, bad).status_code == 200

@@ -448,3 +448,24 @@ def test_unpublish_needs_a_reason_and_drops_the_frozen_figures(db, office_user):
     assert report.status == "draft" and report.figures is None and report.published_at is None
     reasons = list(report.history.values_list("history_change_reason", flat=True))
     assert reasons == ["撤回：数字有误", "发布", "修改：六、存在的主要问题", "创建"]
+
+
+def test_checklist_lists_the_first_links_and_counts_them_all(db, make_item, department):
+    from disclosure.reports import LINKS_PER_ENTRY, checklist_figures, item_figures
+
+    total = LINKS_PER_ENTRY + 2
+    # Published in reverse order of creation: the links follow the publication time, not the id.
+    items = [
+        _publish_at(make_item, dt.datetime(2026, 2, 1, 9, tzinfo=TZ) - dt.timedelta(hours=n),
+                    department, [2, 3], title=f"事项{n:02d}")
+        for n in range(total)
+    ]
+    row = {r["number"]: r for r in checklist_figures(YEAR)}[2]
+    assert row["count"]["value"] == total and row["status"] == "disclosed"
+    expected = sorted(items, key=lambda i: (i.published_at, i.pk))[:LINKS_PER_ENTRY]
+    assert [i["title"] for i in row["items"]] == [i.title for i in expected]
+    # Entries 2 and 3 are in one category: each item counts once there.
+    category = ChecklistEntry.objects.get(number=2).category
+    assert ChecklistEntry.objects.get(number=3).category == category
+    by_category = {r["label"]: r["value"] for r in item_figures(YEAR)["by_category"]}
+    assert by_category[f"{category.number}. {category.name}"] == total

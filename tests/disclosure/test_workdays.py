@@ -95,3 +95,12 @@ def test_workdays_between_counts_after_start_and_is_signed():
 def test_negative_n_is_refused():
     with pytest.raises(ValueError, match="不能为负数"):
         add_workdays(D(2025, 1, 1), -1, CAL)
+
+
+def test_calendar_agrees_with_the_official_library_every_day():
+    import chinese_calendar
+
+    day = D(2004, 1, 1)
+    while day <= D(2026, 12, 31):
+        assert CAL.is_workday(day) == chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
