@@ -333,7 +333,8 @@ def worker_memory(master_pid: int) -> list[dict]:
     return rows
 
 
-def wrk(url: str, duration: int, connections: int, cookie: str | None = None) -> dict:
+def wrk(url: str, duration: int, connections: int, cookie: str | None = None,
+        script: str | None = None) -> dict:
     command = [
         "wrk", "-t", "1", "-c", str(connections), "-d", f"{duration}s", "--latency",
         # Sync gunicorn workers close every connection; ask the same of nginx for a fair reference.
@@ -341,6 +342,8 @@ def wrk(url: str, duration: int, connections: int, cookie: str | None = None) ->
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if script:
+        command += ["-s", script]
     output = subprocess.run(command + [url], capture_output=True, text=True, timeout=duration + 60).stdout
 
     def latency(label: str) -> float | None:
@@ -351,10 +354,12 @@ def wrk(url: str, duration: int, connections: int, cookie: str | None = None) ->
         return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     socket_errors = re.search(r"Socket errors:.*", output)
     return {
         "rps": float(rps.group(1)) if rps else 0.0, "p50_ms": latency("50"), "p99_ms": latency("99"),
+        "requests": int(total.group(1)) if total else 0,
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(0) if socket_errors else "",
     }
@@ -460,6 +465,31 @@ def throughput(page_list, duration, connections, workers, session_cookie) -> dic
     return result
 
 
+def soak(page_list, seconds: int, connections: int, workers: int) -> dict:
+    """Sustained load on every public page in turn for `seconds`: the run must see zero errors."""
+    if not shutil.which("wrk"):
+        return {"skipped": "wrk 未安装"}
+    paths = [p["url"] for p in page_list if not p["login"] and p["kind"] != "report"]
+    script = Path(tempfile.mkdtemp(prefix="bench-soak-")) / "rotate.lua"
+    quoted = ", ".join(json.dumps(path) for path in paths)
+    script.write_text(
+        f"local paths = {{{quoted}}}\nlocal i = 0\n"
+        "request = function()\n  i = i + 1\n"
+        "  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n"
+    )
+    port = free_port()
+    process = start_gunicorn("bench.settings", port, workers)
+    try:
+        row = wrk(f"http://127.0.0.1:{port}/", seconds, connections, script=str(script))
+    finally:
+        stop(process)
+        shutil.rmtree(script.parent, ignore_errors=True)
+    row.update(seconds=seconds, pages=len(paths))
+    log(f"  {seconds} 秒持续负载：{row['requests']:,} 个请求，{row['rps']:.1f} 请求/秒，"
+        f"非 2xx/3xx {row['non_2xx']}，{row['socket_errors'] or '无套接字错误'}")
+    return row
+
+
 # ---------------------------------------------------------------------------------------------------
 # The report.
 
@@ -507,6 +537,11 @@ def write_results(results: dict, path_md: Path, path_json: Path) -> str:
     if tp.get("memory"):
         mem = ", ".join(f"RSS {m['rss_mb']:.0f} MB / PSS {_fmt(m['pss_mb'], 0)} MB" for m in tp["memory"])
         lines += ["", f"gunicorn worker 内存（负载后）：{mem}。"]
+    if tp.get("soak") and "requests" in tp["soak"]:
+        k = tp["soak"]
+        lines += ["", f"持续负载：{k['pages']} 个公开页面轮流访问 {k['seconds']} 秒（未缓存），共 {k['requests']:,} 个请求，"
+                  f"{k['rps']:,.1f} 请求/秒，p99 {_fmt(k['p99_ms'])} ms，非 2xx/3xx 响应 {k['non_2xx']} 个，"
+                  f"{k['socket_errors'] or '无套接字错误'}。"]
     lines += ["", "## 搜索质量", "", "| 查询 | 命中 | 子串命中 | 召回 | 前 20 重合 | 计并列 |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for row in results["search_quality"]:
         lines.append(
@@ -557,6 +592,10 @@ def verdict(results: dict) -> list[str]:
     for row in throughput_results.get("cached", []):
         if static:
             check(row["rps"] >= static / 4, f"缓存后 {row['name']} {row['rps']:,.0f} 请求/秒（≥ 静态参考的四分之一 {static / 4:,.0f}）")
+    soak_row = throughput_results.get("soak", {})
+    if "requests" in soak_row:
+        check(soak_row["non_2xx"] == 0 and not soak_row["socket_errors"] and soak_row["requests"] > 0,
+              f"{soak_row['seconds']} 秒持续负载零错误（非 2xx/3xx {soak_row['non_2xx']} 个）")
     for worker in throughput_results.get("memory", []):
         check(worker["rss_mb"] <= TARGETS["rss_mb"], f"worker {worker['pid']} RSS {worker['rss_mb']:.0f} MB（≤ {TARGETS['rss_mb']}）")
     return lines
@@ -571,6 +610,7 @@ def main(argv=None) -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-throughput", action="store_true", help="只做单用户计时与搜索质量")
+    parser.add_argument("--soak", type=int, default=60, help="公开页面持续负载秒数（0 为不做）")
     parser.add_argument("--force", action="store_true", help="重建数据")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results"), help="结果文件（不含扩展名）")
     args = parser.parse_args(argv)
@@ -597,6 +637,9 @@ def main(argv=None) -> None:
         log("吞吐量：")
         cookie = f"{settings.SESSION_COOKIE_NAME}={staff_session()}"
         results["throughput"] = throughput(page_list, args.duration, args.connections, args.workers, cookie)
+        if args.soak:
+            log("持续负载：")
+            results["throughput"]["soak"] = soak(page_list, args.soak, args.connections, args.workers)
     results["verdict"] = verdict(results)
     output = Path(args.output)
     text = write_results(results, output.with_suffix(".md"), output.with_suffix(".json"))
