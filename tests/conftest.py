@@ -1,4 +1,5 @@
 import datetime as dt
+import importlib
 
 import pytest
 from django.contrib.auth.models import Group
@@ -19,6 +20,34 @@ def _fresh_calendar():
     yield
     forget_calendar()
     cache.clear()
+
+
+# The reference data the data migrations load, in the order they load it.
+REFERENCE_DATA = [
+    ("0002_load_checklist", "load_checklist"),
+    ("0003_seed_channels", "seed_channels"),
+    ("0006_seed_guide_page", "forward"),
+    ("0010_seed_reply_letter_templates", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Put the migrations' reference data back when a transactional test emptied the tables.
+
+    A transactional test ends with a flush; tests are spread over workers by file, so a test in the
+    same worker may come after one. The check is one query; the reload happens only after a flush.
+    """
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    if not ChecklistEntry.objects.exists():
+        from django.apps import apps
+
+        for module, function in REFERENCE_DATA:
+            getattr(importlib.import_module(f"disclosure.migrations.{module}"), function)(apps, None)
+    yield
 
 
 @pytest.fixture
