@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -89,9 +90,20 @@ class ReplyLetterInline(admin.TabularInline):
 
 class RequestAttachmentInline(admin.TabularInline):
     model = RequestAttachment
-    fields = ["kind", "title", "file", "size"]
-    readonly_fields = ["size"]
+    fields = ["kind", "title", "file", "size", "download"]
+    readonly_fields = ["size", "download"]
+    # A plain file input: the default widget links to the stored file's media URL, which is not
+    # served to anyone (replies can carry personal data); downloads go through `attachment_view`.
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
     extra = 0
+
+    @admin.display(description="下载")
+    def download(self, attachment):
+        if not attachment.pk:
+            return "—"
+        url = reverse("admin:disclosure_disclosurerequest_attachment",
+                      args=[attachment.request_id, attachment.pk])
+        return format_html('<a href="{}">下载</a>', url)
 
 
 class LogRequestForm(forms.ModelForm):
@@ -362,6 +374,9 @@ class DisclosureRequestAdmin(admin.ModelAdmin):
                  name="disclosure_disclosurerequest_step"),
             path("<int:pk>/letters/<int:letter_pk>/", self.admin_site.admin_view(self.letter_view),
                  name="disclosure_disclosurerequest_letter"),
+            path("<int:pk>/attachments/<int:attachment_pk>/",
+                 self.admin_site.admin_view(self.attachment_view),
+                 name="disclosure_disclosurerequest_attachment"),
             *super().get_urls(),
         ]
 
@@ -415,6 +430,17 @@ class DisclosureRequestAdmin(admin.ModelAdmin):
             letter.file.open("rb"), as_attachment=True,
             filename=f"{letter.request.tracking_number}-{letter.get_kind_display()}.docx",
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+
+
+    def attachment_view(self, request, pk: int, attachment_pk: int):
+        if not self._office(request):
+            raise PermissionDenied
+        attachment = get_object_or_404(RequestAttachment, pk=attachment_pk, request_id=pk)
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True,
+            filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+            content_type=attachment.content_type or "application/octet-stream",
         )
 
 

@@ -336,3 +336,27 @@ def test_applicant_downloads_reply_attachments_with_number_and_code_only(submitt
     other = reverse("disclosure:request_attachment", args=[material.pk])
     assert client.post(other, {"tracking_number": req.tracking_number,
                                "secret": req.check_code}).status_code == 404
+
+
+def test_reply_attachments_are_downloaded_by_the_office_only(submitted, client, office_user,
+                                                             supervisor, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disclosure.models import RequestAttachment
+
+    req, _ = submitted
+    attachment = RequestAttachment.objects.create(
+        request=req, title="答复材料", file=SimpleUploadedFile("答复.pdf", b"%PDF-1.4 reply")
+    )
+    url = reverse("admin:disclosure_disclosurerequest_attachment", args=[req.pk, attachment.pk])
+    client.force_login(office_user)
+    page = client.get(_change_url(req)).content.decode()
+    assert url in page
+    assert attachment.file.url not in page  # no direct media link on the page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 reply"
+    for user in (supervisor, editor):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
