@@ -1,25 +1,20 @@
 """A visitor's path through the portal in a real browser."""
 
 import datetime as dt
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 
 from disclosure import roles, services
 from disclosure.models import Attachment, ChecklistEntry, Department
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
 def published_item(django_user_model):
-    # A transactional test elsewhere may have emptied the tables the checklist migration filled.
-    if not ChecklistEntry.objects.filter(number=7).exists():
-        import_module("disclosure.migrations.0002_load_checklist").load_checklist(apps, None)
     roles.sync_role_groups()
     office = django_user_model.objects.create_user("office-b", password="pw-12345-long", is_staff=True,
                                                    is_superuser=True)

@@ -23,13 +23,13 @@ APPLICANT = {
 
 
 # SQLite serialises writers, so the races only exist on PostgreSQL. The skip is decided before the
-# test runs: a transactional test empties the tables, and serialized_rollback puts the checklist back.
+# test runs: a transactional test empties the tables, and tests/conftest.py puts the reference data back.
 needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 
 
 @needs_postgresql
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_fifty_simultaneous_submissions_get_fifty_distinct_numbers():
     from disclosure.models import DisclosureRequest
     from disclosure.services import requests as request_services
@@ -78,7 +78,7 @@ def test_second_editor_saving_a_stale_copy_gets_a_conflict(make_item, editor, of
 
 @needs_postgresql
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_editors_racing_on_postgresql_one_wins_one_conflicts(make_item, editor, office_user):
     item = make_item("draft", by=editor)
     version = item.version
