@@ -21,10 +21,6 @@ def is_office(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or OFFICE in _groups(user)
 
 
-def is_supervisor(user) -> bool:
-    return SUPERVISOR in _groups(user) and not is_office(user)
-
-
 def is_department_editor(user) -> bool:
     return DEPARTMENT_EDITOR in _groups(user)
 
