@@ -28,7 +28,7 @@ def on_starting(server):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
     django.setup()
-    from disclosure.search import load_dictionary
+    from disclosure.items.search import load_dictionary
 
     load_dictionary()
 

@@ -71,7 +71,7 @@ _CHINESE = re.compile("[\u4e00-\u9fff]+")
 def _vocabulary(size: int = 20_000) -> list[str]:
     import jieba
 
-    from disclosure import search
+    from disclosure.items import search
 
     search.load_dictionary()
     # jieba's dictionary as loaded (its prefixes have frequency 0 and fall last).
@@ -171,7 +171,7 @@ class Segmenter:
     def __init__(self):
         import jieba
 
-        from disclosure import search
+        from disclosure.items import search
 
         search.load_dictionary()
         self.jieba = jieba.dt
@@ -268,9 +268,9 @@ def make_batch(args: tuple[int, int, list[dt.date]]) -> tuple[int, Counter]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from disclosure import search
-    from disclosure.models import Attachment, DisclosureItem, ItemEvent, Publication
-    from disclosure.sanitize import html_to_text, sanitize_html
+    from disclosure.core.sanitize import html_to_text, sanitize_html
+    from disclosure.items import search
+    from disclosure.items.models import Attachment, DisclosureItem, ItemEvent, Publication
 
     batch_no, first_id, dates = args
     ctx = _WORKER
@@ -411,8 +411,8 @@ class _DayMemo:
 
 def _deadline_table(days) -> dict:
     """Each day's publication and update deadline, from one calendar (what `save()` would store)."""
-    from disclosure import deadlines
-    from disclosure.workdays import default_calendar
+    from disclosure.items import deadlines
+    from disclosure.workcalendar.workdays import default_calendar
 
     calendar = _DayMemo(default_calendar())
     table = {}
@@ -593,7 +593,7 @@ def _load(scale: dict, *, workers: int, log) -> dict:
     from django.db import connection, connections
     from django.utils import timezone
 
-    from disclosure.models import Channel, ChecklistEntry, Department
+    from disclosure.catalogue.models import Channel, ChecklistEntry, Department
 
     rng = random.Random(SEED)
     today = timezone.localdate()
@@ -634,7 +634,7 @@ def _load(scale: dict, *, workers: int, log) -> dict:
     }
     log(f"  词表、分词缓存与期限：{time.perf_counter() - started:.1f} 秒")
     with connection.cursor() as cur:
-        cur.execute("SELECT coalesce(max(id), 0) FROM disclosure_disclosureitem")
+        cur.execute("SELECT coalesce(max(id), 0) FROM items_disclosureitem")
         first_id = cur.fetchone()[0] + 1
     jobs = [(b, first_id + i, dates[i: i + BATCH]) for b, i in enumerate(range(0, n, BATCH))]
     indexes = _suspend_indexes_and_triggers()
@@ -659,10 +659,10 @@ def _load(scale: dict, *, workers: int, log) -> dict:
 # Written by COPY: their indexes are built once after the load, and only the search trigger runs
 # during it (foreign keys are checked by construction, not row by row).
 LOADED_TABLES = [
-    "disclosure_disclosureitem", "disclosure_disclosureitem_entries", "disclosure_attachment",
-    "disclosure_publication", "disclosure_itemevent",
+    "items_disclosureitem", "items_disclosureitem_entries", "items_attachment",
+    "items_publication", "items_itemevent",
 ]
-SEARCH_TRIGGER = "disclosure_item_search_vector_update"
+SEARCH_TRIGGER = "items_item_search_vector_update"
 
 
 def _suspend_indexes_and_triggers() -> list[str]:
@@ -688,7 +688,7 @@ def _suspend_indexes_and_triggers() -> list[str]:
             cur.execute(f"DROP INDEX {name}")
         for table in LOADED_TABLES:
             cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
-        cur.execute(f"ALTER TABLE disclosure_disclosureitem ENABLE TRIGGER {SEARCH_TRIGGER}")
+        cur.execute(f"ALTER TABLE items_disclosureitem ENABLE TRIGGER {SEARCH_TRIGGER}")
     return [definition for _name, definition in indexes]
 
 
@@ -699,8 +699,8 @@ def _restore_indexes_and_triggers(indexes: list[str]) -> None:
         for table in LOADED_TABLES:
             cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
         cur.execute(
-            "SELECT setval(pg_get_serial_sequence('disclosure_disclosureitem', 'id'),"
-            " (SELECT max(id) FROM disclosure_disclosureitem))"
+            "SELECT setval(pg_get_serial_sequence('items_disclosureitem', 'id'),"
+            " (SELECT max(id) FROM items_disclosureitem))"
         )
         cur.execute("SET maintenance_work_mem = '512MB'")
         for definition in indexes:
@@ -729,12 +729,12 @@ def _load_requests(scale: dict, rng: random.Random, departments, today, *, log) 
     """Disclosure requests over the same years, most answered in time, some open, a few late."""
     import importlib.util
 
-    if importlib.util.find_spec("disclosure.models.requests") is None or not scale["requests"]:
+    if importlib.util.find_spec("disclosure.disclosure_requests.models") is None or not scale["requests"]:
         return 0
     from django.utils import timezone
 
-    from disclosure.models.requests import ApplicantType, DisclosureRequest, ReplyType
-    from disclosure.workdays import add_workdays
+    from disclosure.disclosure_requests.models import ApplicantType, DisclosureRequest, ReplyType
+    from disclosure.workcalendar.workdays import add_workdays
 
     tz = timezone.get_current_timezone()
     Status = DisclosureRequest.Status

@@ -61,7 +61,8 @@ def pages(info: dict) -> tuple[list[dict], list[str]]:
     from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
 
-    from disclosure.models import ChecklistEntry, Department, DisclosureItem
+    from disclosure.catalogue.models import ChecklistEntry, Department
+    from disclosure.items.models import DisclosureItem
 
     public = DisclosureItem.objects.public().order_by("-published_at", "-id")
     words = info["words"]
@@ -81,7 +82,7 @@ def pages(info: dict) -> tuple[list[dict], list[str]]:
     def deep_cursor(queryset) -> str:
         # Page 2,000 (or the middle of the list when shorter), reached through the keyset cursor.
         try:
-            from disclosure.views.portal import encode_cursor
+            from disclosure.site.views import encode_cursor
         except ImportError:
             return "?page=2000"
         total = queryset.count()
@@ -122,11 +123,11 @@ def pages(info: dict) -> tuple[list[dict], list[str]]:
     pair = " ".join(words["pair"])
     add(f"搜索：两个词“{pair}”", "search", "disclosure:search", (), q(pair))
     add(f"搜索 API：“{words['common']}”", "search", "api:item-list", (), q(words["common"]))
-    add("期限看板", "board", "admin:disclosure_deadline_board", login=True)
-    add("后台事项列表", "admin", "admin:disclosure_disclosureitem_changelist", login=True)
+    add("期限看板", "board", "deadline_board", login=True)
+    add("后台事项列表", "admin", "admin:items_disclosureitem_changelist", login=True)
     year = _latest_report_year()
     try:
-        from disclosure.models import AnnualReport
+        from disclosure.annual_reports.models import AnnualReport
     except ImportError:
         pass
     else:
@@ -222,7 +223,7 @@ def search_quality(info: dict) -> list[dict]:
     """The portal's top 20 against ranking every match with the same relevance, and recall."""
     from django.db.models import Q
 
-    from disclosure import search, selectors
+    from disclosure.items import search, selectors
 
     words = info["words"]
     queries = [words["rare"], words["common"], " ".join(words["pair"])]

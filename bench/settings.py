@@ -31,5 +31,5 @@ CACHES = {
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Uncached figures: the page cache is measured separately with `bench.settings_cached`.
-MIDDLEWARE = [m for m in MIDDLEWARE if m != "disclosure.cache.PublicPageCacheMiddleware"]  # noqa: F405
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "disclosure.core.cache.PublicPageCacheMiddleware"]  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -3,4 +3,4 @@
 from bench.settings import *  # noqa: F403
 from bench.settings import MIDDLEWARE
 
-MIDDLEWARE = [*MIDDLEWARE, "disclosure.cache.PublicPageCacheMiddleware"]
+MIDDLEWARE = [*MIDDLEWARE, "disclosure.core.cache.PublicPageCacheMiddleware"]

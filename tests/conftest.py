@@ -2,12 +2,12 @@ import datetime as dt
 import importlib
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from disclosure import roles, services
-from disclosure.models import ChecklistEntry, Department
-from disclosure.workdays import forget_calendar
+from disclosure.access import policy as roles
+from disclosure.catalogue.models import ChecklistEntry, Department
+from disclosure.items import actions as item_actions
+from disclosure.workcalendar.workdays import forget_calendar
 
 
 @pytest.fixture(autouse=True)
@@ -24,10 +24,10 @@ def _fresh_calendar():
 
 # The reference data the data migrations load, in the order they load it.
 REFERENCE_DATA = [
-    ("0002_load_checklist", "load_checklist"),
-    ("0003_seed_channels", "seed_channels"),
-    ("0006_seed_guide_page", "forward"),
-    ("0010_seed_reply_letter_templates", "seed"),
+    ("disclosure.catalogue.migrations.0002_load_checklist", "load_checklist"),
+    ("disclosure.catalogue.migrations.0003_seed_channels", "seed_channels"),
+    ("disclosure.site.migrations.0002_seed_guide_page", "forward"),
+    ("disclosure.disclosure_requests.migrations.0002_seed_reply_letter_templates", "seed"),
 ]
 
 
@@ -46,7 +46,7 @@ def _reference_data(request):
         from django.apps import apps
 
         for module, function in REFERENCE_DATA:
-            getattr(importlib.import_module(f"disclosure.migrations.{module}"), function)(apps, None)
+            getattr(importlib.import_module(module), function)(apps, None)
     yield
 
 
@@ -68,7 +68,7 @@ def entry(db):
 def _user(django_user_model, username, group, departments=()):
     roles.sync_role_groups()
     user = django_user_model.objects.create_user(username, password="pw-12345-long", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(roles.group_for(group))
     for department in departments:
         department.editors.add(user)
     return django_user_model.objects.get(pk=user.pk)
@@ -104,13 +104,13 @@ def make_item(office_user, department, entry):
         fields.setdefault("department", department)
         fields.setdefault("produced_on", dt.date(2026, 3, 2))
         fields.setdefault("body", "<p>为规范学校管理，制定本章程。</p>")
-        item = services.create_item(by=by, entries=entries or [entry], **fields)
+        item = item_actions.create_item(by=by, entries=entries or [entry], **fields)
         if status in ("in_review", "published", "withdrawn"):
-            item = services.submit_for_review(item, by=by)
+            item = item_actions.submit_for_review(item, by=by)
         if status in ("published", "withdrawn"):
-            item = services.publish_item(item, by=office_user, confirm_review_now=True)
+            item = item_actions.publish_item(item, by=office_user, confirm_review_now=True)
         if status == "withdrawn":
-            item = services.withdraw_item(item, by=office_user, reason="信息有误")
+            item = item_actions.withdraw_item(item, by=office_user, reason="信息有误")
         return item
 
     return make

@@ -162,17 +162,18 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 SETUP = """
 import datetime as dt, json
 from django.contrib.auth.models import Group
-from disclosure import roles, services
-from disclosure.models import ChecklistEntry, Department
-roles.sync_role_groups()
+from disclosure.access import policy
+from disclosure.items import actions as item_actions
+from disclosure.catalogue.models import ChecklistEntry, Department
+policy.sync_role_groups()
 from django.contrib.auth import get_user_model
 user = get_user_model().objects.create_user("office2p", password="two-process-pw-2026", is_staff=True)
-user.groups.add(Group.objects.get(name=roles.OFFICE))
+user.groups.add(policy.group_for(policy.OFFICE))
 department = Department.objects.create(name="教务处", code="jwc")
-item = services.create_item(by=user, entries=[ChecklistEntry.objects.get(number=2)], title="学校章程",
+item = item_actions.create_item(by=user, entries=[ChecklistEntry.objects.get(number=2)], title="学校章程",
     department=department, produced_on=dt.date(2026, 3, 2), body="<p>章程全文。</p>")
-item = services.submit_for_review(item, by=user)
-item = services.publish_item(item, by=user, confirm_review_now=True)
+item = item_actions.submit_for_review(item, by=user)
+item = item_actions.publish_item(item, by=user, confirm_review_now=True)
 print(json.dumps({"item": item.pk}))
 """
 
@@ -302,7 +303,7 @@ def test_rate_limit_counted_in_one_process_applies_in_the_other(site):
 def test_file_uploaded_through_one_process_is_served_by_the_other(site):
     browser = Browser()
     _login(browser, site["a"])
-    change = f"{site['a']}/admin/disclosure/disclosureitem/{site['item']}/change/"
+    change = f"{site['a']}/admin/items/disclosureitem/{site['item']}/change/"
     status, _, html = browser.request(change)
     assert status == 200
     fields = [(n, v) for n, v in _form_fields(html.decode(), "disclosureitem_form") if n != "_saveasnew"]

@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from disclosure.services import ConflictError, TransitionNotAllowed
+from disclosure.core.errors import ConflictError, TransitionNotAllowed
 
 DEFAULT_MESSAGES = {
     status.HTTP_400_BAD_REQUEST: "请求参数有误。",

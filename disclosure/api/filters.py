@@ -9,8 +9,8 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from disclosure.filters import DisclosureItemFilter
-from disclosure.models import DisclosureItem
+from disclosure.items.filters import DisclosureItemFilter
+from disclosure.items.models import DisclosureItem
 
 # Dates outside these years cannot be shifted to UTC without overflowing; nothing lies there anyway.
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 1, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 
-from disclosure import roles
+from disclosure.access import policy
 
 
 def _two_factor_missing(request) -> bool:
@@ -18,7 +18,7 @@ def _two_factor_missing(request) -> bool:
         return False
     from django_otp import user_has_device
 
-    from disclosure.models import SecurityPolicy
+    from disclosure.access.models import SecurityPolicy
 
     return user_has_device(user, confirmed=True) or SecurityPolicy.current().require_staff_totp
 
@@ -32,7 +32,7 @@ class IsDisclosureStaff(BasePermission):
         user = request.user
         if not (user and user.is_authenticated and user.is_active):
             return False
-        if not (roles.sees_all_items(user) or roles.is_department_editor(user)):
+        if not (policy.sees_all_items(user) or policy.is_department_editor(user)):
             return False
         if _two_factor_missing(request):
             self.message = "请先在管理后台完成两步验证，或使用 API 令牌。"
@@ -44,4 +44,4 @@ class IsDisclosureOffice(IsDisclosureStaff):
     message = "只有信息公开办公室可以使用此接口。"
 
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and roles.is_office(request.user)
+        return super().has_permission(request, view) and policy.is_office(request.user)

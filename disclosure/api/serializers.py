@@ -6,24 +6,22 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from disclosure.models import (
-    AnnualReport,
-    Attachment,
+from disclosure.annual_reports.models import AnnualReport
+from disclosure.catalogue.models import (
     Channel,
     ChannelSection,
     ChecklistCategory,
     ChecklistEntry,
     Department,
-    DisclosureItem,
-    Publication,
 )
-from disclosure.models.requests import (
+from disclosure.disclosure_requests.models import (
     ApplicantType,
     DisclosureRequest,
     ReplyReason,
     ReplyType,
     RequestEvent,
 )
+from disclosure.items.models import Attachment, DisclosureItem, Publication
 
 
 def _absolute(request, url: str) -> str:

@@ -31,22 +31,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from disclosure import ratelimit, selectors, services
-from disclosure.forms import DisclosureRequestForm
-from disclosure.models import (
-    AnnualReport,
-    Channel,
-    ChecklistCategory,
-    ChecklistEntry,
-    Department,
-    DisclosureItem,
-    DisclosureRequest,
-    Publication,
-    RequestEvent,
-)
-from disclosure.services import requests as request_services
-from disclosure.spamguard import HONEYPOT_FIELD, TIMESTAMP_FIELD
-from disclosure.views import requests as request_views
+from disclosure.annual_reports.models import AnnualReport
+from disclosure.catalogue.models import Channel, ChecklistCategory, ChecklistEntry, Department
+from disclosure.core import ratelimit
+from disclosure.core.spamguard import HONEYPOT_FIELD, TIMESTAMP_FIELD
+from disclosure.disclosure_requests import actions as request_services
+from disclosure.disclosure_requests import views as request_views
+from disclosure.disclosure_requests.forms import DisclosureRequestForm
+from disclosure.disclosure_requests.models import DisclosureRequest, RequestEvent
+from disclosure.items import actions as item_actions
+from disclosure.items import selectors
+from disclosure.items.models import DisclosureItem, Publication
 
 from . import serializers as s
 from .filters import PublicItemFilter, StaffItemFilter
@@ -517,7 +512,7 @@ class StaffItemViewSet(
         data = self._input(s.ItemWriteSerializer)
         data.pop("version", None)
         entries = data.pop("entries", [])
-        item = services.create_item(by=request.user, entries=entries, **data)
+        item = item_actions.create_item(by=request.user, entries=entries, **data)
         return self._respond(item, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -525,21 +520,21 @@ class StaffItemViewSet(
         data = self._input(s.ItemWriteSerializer, partial=kwargs.get("partial", False))
         version = data.pop("version", None)
         entries = data.pop("entries", None)
-        item = services.edit_item(item, by=request.user, changes=data, entries=entries,
+        item = item_actions.edit_item(item, by=request.user, changes=data, entries=entries,
                                   expected_version=version)
         return self._respond(item)
 
     @_staff_action("提交审核", "草稿提交信息公开办公室审核。")
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._respond(services.submit_for_review(self.get_object(), by=request.user))
+        return self._respond(item_actions.submit_for_review(self.get_object(), by=request.user))
 
     @_staff_action("退回修改", "信息公开办公室把待审核事项退回部门，须填写审核意见。", s.CommentSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_to_draft(self, request, pk=None):
         data = self._input(s.CommentSerializer)
         return self._respond(
-            services.return_to_draft(self.get_object(), by=request.user, comment=data["comment"])
+            item_actions.return_to_draft(self.get_object(), by=request.user, comment=data["comment"])
         )
 
     @_staff_action("登记保密审查", "信息公开办公室登记保密审查（办法第五条）：审查人和时间。", s.NoteSerializer)
@@ -547,14 +542,14 @@ class StaffItemViewSet(
     def review(self, request, pk=None):
         data = self._input(s.NoteSerializer)
         return self._respond(
-            services.confirm_review(self.get_object(), by=request.user, note=data.get("note", ""))
+            item_actions.confirm_review(self.get_object(), by=request.user, note=data.get("note", ""))
         )
 
     @_staff_action("发布", "信息公开办公室发布已通过保密审查的主动公开事项。", s.PublishSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         data = self._input(s.PublishSerializer)
-        return self._respond(services.publish_item(
+        return self._respond(item_actions.publish_item(
             self.get_object(), by=request.user, confirm_review_now=data["confirm_review"]
         ))
 
@@ -563,7 +558,7 @@ class StaffItemViewSet(
     def withdraw(self, request, pk=None):
         data = self._input(s.WithdrawSerializer)
         return self._respond(
-            services.withdraw_item(self.get_object(), by=request.user, reason=data["reason"])
+            item_actions.withdraw_item(self.get_object(), by=request.user, reason=data["reason"])
         )
 
     @_staff_action("登记变更", "已发布信息发生变更：自变更之日次日起计算 20 个工作日的更新期限。",
@@ -571,7 +566,7 @@ class StaffItemViewSet(
     @action(detail=True, methods=["post"], url_path="record-change")
     def record_change(self, request, pk=None):
         data = self._input(s.RecordChangeSerializer)
-        return self._respond(services.record_change(
+        return self._respond(item_actions.record_change(
             self.get_object(), by=request.user, changed_on=data["changed_on"],
             note=data.get("note", ""),
         ))
@@ -581,7 +576,7 @@ class StaffItemViewSet(
     def publish_update(self, request, pk=None):
         data = self._input(s.NoteSerializer)
         return self._respond(
-            services.publish_update(self.get_object(), by=request.user, note=data.get("note", ""))
+            item_actions.publish_update(self.get_object(), by=request.user, note=data.get("note", ""))
         )
 
 

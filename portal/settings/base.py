@@ -43,13 +43,22 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "disclosure",
+    # The domain, one app per part; dependencies run down this list (docs/architecture.md).
+    "disclosure.core",
+    "disclosure.access",
+    "disclosure.catalogue",
+    "disclosure.workcalendar",
+    "disclosure.items",
+    "disclosure.disclosure_requests",
+    "disclosure.annual_reports",
+    "disclosure.site",
+    "disclosure.backoffice",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "disclosure.middleware.DatabaseUnavailableMiddleware",
+    "disclosure.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,11 +66,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "disclosure.middleware.StaffTwoFactorMiddleware",
+    "disclosure.access.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Anonymous GETs of public pages from the shared cache; after everything that adds headers.
-    "disclosure.cache.PublicPageCacheMiddleware",
+    "disclosure.core.cache.PublicPageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -81,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "disclosure.context_processors.site",
+                "disclosure.core.context_processors.site",
             ],
         },
     },
@@ -179,14 +188,15 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
-# Locked per account and per address: guessing one password from many addresses is stopped too.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per account and address together: five failures for one account behind a campus NAT must
+# not lock every other account out of the same address (each account is guessed from one place).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # The same client address as the public rate limits (X-Forwarded-For only behind our proxy).
-AXES_CLIENT_IP_CALLABLE = "disclosure.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "disclosure.core.ratelimit.client_address"
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "信息公开网")
 
 REST_FRAMEWORK = {
@@ -215,9 +225,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "ItemStatusEnum": "disclosure.models.items.DisclosureItem.Status",
-        "RequestStatusEnum": "disclosure.models.requests.DisclosureRequest.Status",
-        "ReplyReasonEnum": "disclosure.models.requests.ReplyReason",
+        "ItemStatusEnum": "disclosure.items.models.DisclosureItem.Status",
+        "RequestStatusEnum": "disclosure.disclosure_requests.models.DisclosureRequest.Status",
+        "ReplyReasonEnum": "disclosure.disclosure_requests.models.ReplyReason",
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [

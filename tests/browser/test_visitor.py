@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 from django.core.files.base import ContentFile
 
-from disclosure import roles, services
-from disclosure.models import Attachment, ChecklistEntry, Department
+from disclosure.access import policy
+from disclosure.catalogue.models import ChecklistEntry, Department
+from disclosure.items import actions as item_actions
+from disclosure.items.models import Attachment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,17 +17,17 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def published_item(django_user_model):
-    roles.sync_role_groups()
+    policy.sync_role_groups()
     office = django_user_model.objects.create_user("office-b", password="pw-12345-long", is_staff=True,
                                                    is_superuser=True)
     department = Department.objects.create(name="招生就业处", code="zsjyc-b")
-    item = services.create_item(
+    item = item_actions.create_item(
         by=office, entries=[ChecklistEntry.objects.get(number=7)], title="2026年本科招生章程",
         department=department, produced_on=dt.date(2026, 3, 2),
         body="<p>为做好本科招生工作，根据教育部有关规定，制定本章程。</p>",
     )
-    item = services.submit_for_review(item, by=office)
-    item = services.publish_item(item, by=office, confirm_review_now=True)
+    item = item_actions.submit_for_review(item, by=office)
+    item = item_actions.publish_item(item, by=office, confirm_review_now=True)
     Attachment.objects.create(item=item, title="招生章程全文",
                               file=ContentFile(PDF, name="招生章程.pdf"))
     return item

@@ -20,20 +20,22 @@ MAKE_DATA = r'''
 import datetime as dt
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
-from disclosure import roles, services
-from disclosure.models import Attachment, ChecklistEntry, Department
-from disclosure.services import requests as rs
-roles.sync_role_groups()
+from disclosure.access import policy
+from disclosure.items import actions as item_actions
+from disclosure.items.models import Attachment
+from disclosure.catalogue.models import ChecklistEntry, Department
+from disclosure.disclosure_requests import actions as rs
+policy.sync_role_groups()
 office = User.objects.create_user("office", password="x-long-pass-123", is_staff=True)
-office.groups.add(Group.objects.get(name=roles.OFFICE))
+office.groups.add(policy.group_for(policy.OFFICE))
 department = Department.objects.create(name="教务处", code="jwc")
 entry = ChecklistEntry.objects.get(number=2)
 for n in range(3):
-    item = services.create_item(by=office, entries=[entry], title=f"学校章程{n}", department=department,
+    item = item_actions.create_item(by=office, entries=[entry], title=f"学校章程{n}", department=department,
                                 produced_on=dt.date(2026, 3, 2), body="<p>正文</p>")
     if n < 2:
-        item = services.submit_for_review(item, by=office)
-        item = services.publish_item(item, by=office, confirm_review_now=True)
+        item = item_actions.submit_for_review(item, by=office)
+        item = item_actions.publish_item(item, by=office, confirm_review_now=True)
     Attachment.objects.create(item=item, title=f"附件{n}",
                               file=ContentFile(b"%PDF-1.7 content " + str(n).encode(), name=f"a{n}.pdf"))
 for n in range(2):
@@ -45,7 +47,8 @@ for n in range(2):
 SNAPSHOT = r'''
 import hashlib, json
 from django.contrib.auth.models import User
-from disclosure.models import Attachment, DisclosureItem, DisclosureRequest, ItemEvent
+from disclosure.items.models import Attachment, DisclosureItem, ItemEvent
+from disclosure.disclosure_requests.models import DisclosureRequest
 def digest(a):
     with a.file.open("rb") as f:
         return hashlib.sha256(f.read()).hexdigest()

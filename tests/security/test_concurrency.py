@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from disclosure import services
-from disclosure.services import ConflictError
+from disclosure.core.errors import ConflictError
+from disclosure.items import actions as item_actions
 
 APPLICANT = {
     "applicant_type": "citizen",
@@ -31,8 +31,8 @@ needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason=
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_simultaneous_submissions_get_fifty_distinct_numbers():
-    from disclosure.models import DisclosureRequest
-    from disclosure.services import requests as request_services
+    from disclosure.disclosure_requests import actions as request_services
+    from disclosure.disclosure_requests.models import DisclosureRequest
 
     count = 50
     barrier = threading.Barrier(count)
@@ -67,9 +67,9 @@ def test_second_editor_saving_a_stale_copy_gets_a_conflict(make_item, editor, of
     item = make_item("draft", by=editor)
     # Both open the same version of the item.
     seen_by_editor = seen_by_office = item.version
-    services.edit_item(item, by=editor, changes={"title": "编辑甲的标题"}, expected_version=seen_by_editor)
+    item_actions.edit_item(item, by=editor, changes={"title": "编辑甲的标题"}, expected_version=seen_by_editor)
     with pytest.raises(ConflictError) as raised:
-        services.edit_item(item, by=office_user, changes={"title": "办公室的标题"},
+        item_actions.edit_item(item, by=office_user, changes={"title": "办公室的标题"},
                            expected_version=seen_by_office)
     assert "已被他人修改" in raised.value.messages[0]
     item.refresh_from_db()
@@ -88,7 +88,7 @@ def test_two_editors_racing_on_postgresql_one_wins_one_conflicts(make_item, edit
     def save(user, title):
         try:
             barrier.wait(timeout=10)
-            services.edit_item(item, by=user, changes={"title": title}, expected_version=version)
+            item_actions.edit_item(item, by=user, changes={"title": title}, expected_version=version)
             outcomes.append("saved")
         except ConflictError:
             outcomes.append("conflict")

@@ -5,8 +5,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from disclosure import roles
-from disclosure.models import DeletionRecord, DisclosureItem
+from disclosure.access import policy
+from disclosure.access.models import DeletionRecord
+from disclosure.items.models import DisclosureItem
 
 APPLICANT = {
     "applicant_type": "citizen", "applicant_name": "张三", "id_number": "11010519491231002X",
@@ -21,14 +22,14 @@ def superuser(db, django_user_model):
 
 
 def _request():
-    from disclosure.services import requests as request_services
+    from disclosure.disclosure_requests import actions as request_services
 
     return request_services.receive_request(**APPLICANT)
 
 
 def test_no_role_group_holds_a_delete_permission(db):
-    roles.sync_role_groups()
-    for group in Group.objects.filter(name__in=[roles.OFFICE, roles.SUPERVISOR, roles.DEPARTMENT_EDITOR]):
+    policy.sync_role_groups()
+    for group in Group.objects.filter(name__in=[policy.OFFICE, policy.SUPERVISOR, policy.DEPARTMENT_EDITOR]):
         codenames = set(group.permissions.values_list("codename", flat=True))
         assert not {c for c in codenames if c.startswith("delete_") and ("item" in c or "request" in c)}, group
 
@@ -41,11 +42,11 @@ def test_staff_roles_cannot_delete_items_or_requests(client, request, make_item,
     disclosure_request = _request()
     client.force_login(user)
     for url in (
-        reverse("admin:disclosure_disclosureitem_delete", args=[item.pk]),
-        reverse("admin:disclosure_disclosurerequest_delete", args=[disclosure_request.pk]),
+        reverse("admin:items_disclosureitem_delete", args=[item.pk]),
+        reverse("admin:disclosure_requests_disclosurerequest_delete", args=[disclosure_request.pk]),
     ):
         assert client.post(url, {"post": "yes"}).status_code in {302, 403, 404}
-    changelist = client.post(reverse("admin:disclosure_disclosureitem_changelist"),
+    changelist = client.post(reverse("admin:items_disclosureitem_changelist"),
                              {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"})
     assert changelist.status_code in {200, 302, 403}
     assert DisclosureItem.objects.filter(pk=item.pk).exists()
@@ -58,18 +59,18 @@ def test_superuser_deletes_and_the_deletion_is_recorded(client, superuser, make_
     item = make_item("withdrawn", title="错误发布的通知")
     disclosure_request = _request()
     client.force_login(superuser)
-    response = client.post(reverse("admin:disclosure_disclosureitem_delete", args=[item.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:items_disclosureitem_delete", args=[item.pk]), {"post": "yes"})
     assert response.status_code == 302
     response = client.post(
-        reverse("admin:disclosure_disclosurerequest_delete", args=[disclosure_request.pk]), {"post": "yes"}
+        reverse("admin:disclosure_requests_disclosurerequest_delete", args=[disclosure_request.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
     assert not DisclosureItem.objects.filter(pk=item.pk).exists()
     records = {r.model: r for r in DeletionRecord.objects.all()}
-    item_record = records["disclosure.DisclosureItem"]
+    item_record = records["items.DisclosureItem"]
     assert item_record.object_pk == str(item.pk) and item_record.object_repr == "错误发布的通知"
     assert item_record.deleted_by == superuser and item_record.data["status"] == "withdrawn"
-    request_record = records["disclosure.DisclosureRequest"]
+    request_record = records["disclosure_requests.DisclosureRequest"]
     assert request_record.object_repr == disclosure_request.tracking_number
     assert request_record.deleted_by == superuser
 
@@ -81,6 +82,6 @@ def test_deletion_records_cannot_be_edited_or_deleted_in_the_admin(client, super
     record = DeletionRecord.objects.get()
     assert record.deleted_by is None  # deleted outside a web request: recorded all the same
     client.force_login(superuser)
-    assert client.post(reverse("admin:disclosure_deletionrecord_delete", args=[record.pk]),
+    assert client.post(reverse("admin:access_deletionrecord_delete", args=[record.pk]),
                        {"post": "yes"}).status_code == 403
     assert DeletionRecord.objects.filter(pk=record.pk).exists()

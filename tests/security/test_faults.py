@@ -12,8 +12,9 @@ from django.db.utils import InterfaceError, OperationalError
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from disclosure import ratelimit, services
-from disclosure.models import DisclosureItem, ItemEvent
+from disclosure.core import ratelimit
+from disclosure.items import actions as item_actions
+from disclosure.items.models import DisclosureItem, ItemEvent
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,7 +79,7 @@ def test_a_write_cut_off_midway_leaves_nothing_half_saved(office_user, departmen
         mock.patch.object(ItemEvent.objects, "create", side_effect=OperationalError("server closed")),
         pytest.raises(OperationalError),
     ):
-        services.create_item(by=office_user, entries=[entry], title="半截", department=department,
+        item_actions.create_item(by=office_user, entries=[entry], title="半截", department=department,
                              produced_on="2026-03-02")
     assert not DisclosureItem.objects.filter(title="半截").exists()
 

@@ -39,7 +39,7 @@ PATH_SLUGS = ["%ff%fe", "%00", "a%00b", "x" * 3000, "..%2f..%2fetc", "%27%3B%20D
 def content(make_item, department):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from disclosure.models import Attachment
+    from disclosure.items.models import Attachment
 
     item = make_item("published", title="学校章程", body="<p>章程全文：依法治校。</p>")
     Attachment.objects.create(item=item, title="章程", file=SimpleUploadedFile("章程.pdf", b"%PDF-1.7\n"))

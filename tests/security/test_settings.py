@@ -15,7 +15,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from disclosure.models import SecurityPolicy
+from disclosure.access.models import SecurityPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
 

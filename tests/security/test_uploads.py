@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from disclosure.models import Attachment
-from disclosure.validators import content_type_for, validate_attachment_file
+from disclosure.core.validators import content_type_for, validate_attachment_file
+from disclosure.items.models import Attachment
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -177,9 +177,9 @@ def test_api_answers_json_never_html(client, hostile_items):
 @pytest.mark.django_db
 def test_admin_changelist_change_and_history_pages_are_safe(client, office_user, hostile_items):
     client.force_login(office_user)
-    _assert_safe(client.get(reverse("admin:disclosure_disclosureitem_changelist")), "changelist")
-    _assert_safe(client.get(reverse("admin:disclosure_disclosureitem_changelist"), {"q": PAYLOADS[0]}),
+    _assert_safe(client.get(reverse("admin:items_disclosureitem_changelist")), "changelist")
+    _assert_safe(client.get(reverse("admin:items_disclosureitem_changelist"), {"q": PAYLOADS[0]}),
                  "changelist search")
     for item in hostile_items[:5]:
-        _assert_safe(client.get(reverse("admin:disclosure_disclosureitem_change", args=[item.pk])), "change")
-        _assert_safe(client.get(reverse("admin:disclosure_disclosureitem_history", args=[item.pk])), "history")
+        _assert_safe(client.get(reverse("admin:items_disclosureitem_change", args=[item.pk])), "change")
+        _assert_safe(client.get(reverse("admin:items_disclosureitem_history", args=[item.pk])), "history")

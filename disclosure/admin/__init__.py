@@ -1,1 +1,0 @@
-from . import content, items, reference, reports, requests, security  # noqa: F401

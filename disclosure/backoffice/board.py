@@ -1,0 +1,231 @@
+"""The deadline board: everything with a running working-day clock in a user's scope.
+
+Items owe a publication (15 working days after `produced_on`) or an update (20 after `changed_on`).
+Other open objects with a deadline (disclosure requests) join by appending a source to
+`BOARD_SOURCES`: a callable that takes a `BoardContext` and yields `BoardRow`s of what that user may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure.items.deadlines import DeadlineState
+from disclosure.items.models import DisclosureItem
+from disclosure.workcalendar.workdays import (
+    ONE_DAY,
+    WorkdayCalendar,
+    add_workdays,
+    default_calendar,
+)
+
+OVERDUE, DUE_SOON, LATER = "overdue", "due_soon", "later"
+GROUP_LABELS = {OVERDUE: "已逾期", DUE_SOON: "3 个工作日内到期", LATER: "尚未临近"}
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One open deadline as a source reports it; the board works out how close it is."""
+
+    kind: str  # what is owed, in Chinese: "公开", "更新", "答复申请"
+    title: str
+    department_id: int | None
+    department_name: str
+    due: dt.date
+    url: str
+    provisional: bool = False
+
+
+@dataclass
+@dataclass(frozen=True)
+class BoardEntry:
+    row: BoardRow
+    group: str
+    counter: WorkdayCounter = field(repr=False, compare=False)
+
+    @cached_property
+    def workdays_left(self) -> int:
+        """Working days to the deadline; negative: past it. Counted only for the rows shown."""
+        return self.counter.left(self.row.due)
+
+    @property
+    def state(self) -> DeadlineState:
+        return {OVERDUE: DeadlineState.OVERDUE, DUE_SOON: DeadlineState.DUE_SOON}.get(
+            self.group, DeadlineState.ON_TIME
+        )
+
+    @property
+    def days_label(self) -> str:
+        if self.workdays_left < 0 or (self.group == OVERDUE and self.workdays_left == 0):
+            return f"逾期 {-self.workdays_left} 个工作日"
+        return f"剩 {self.workdays_left} 个工作日"
+
+
+class WorkdayCounter:
+    """Working days between today and many due dates, walking the calendar once.
+
+    `workdays_between` walks day by day for each call; a board of years-old overdue drafts would
+    walk the same days hundreds of times.
+    """
+
+    def __init__(self, today: dt.date, calendar: WorkdayCalendar):
+        self.today, self.calendar = today, calendar
+        self._start = self._end = today
+        self._cumulative = {today: 0}  # working days in (start, d], offset so that today is 0
+
+    def _extend_to(self, date: dt.date) -> None:
+        while self._end < date:
+            previous = self._cumulative[self._end]
+            self._end += ONE_DAY
+            self._cumulative[self._end] = previous + self.calendar.is_workday(self._end)
+        while self._start > date:
+            # cum(d - 1) = cum(d) - [d is a working day]
+            current = self._cumulative[self._start]
+            counted = self.calendar.is_workday(self._start)
+            self._start -= ONE_DAY
+            self._cumulative[self._start] = current - counted
+
+    def left(self, due: dt.date) -> int:
+        """Working days in (today, due]; negative, counting (due, today], when due is past."""
+        self._extend_to(due)
+        return self._cumulative[due] - self._cumulative[self.today]
+
+
+@dataclass
+class BoardContext:
+    user: object
+    today: dt.date
+    calendar: WorkdayCalendar
+    counter: WorkdayCounter = field(init=False)
+
+    def __post_init__(self):
+        self.counter = WorkdayCounter(self.today, self.calendar)
+
+
+BoardSource = Callable[[BoardContext], Iterable[BoardRow]]
+
+
+def item_rows(context: BoardContext) -> Iterable[BoardRow]:
+    """Items awaiting publication or an update, in the user's scope, in one query."""
+    visible = DisclosureItem.objects.visible_to(context.user)
+    # The two conditions side by side (not `pk IN` subqueries) and no ordering: the database reads
+    # the due-date indexes instead of walking every item in publication order.
+    items = (
+        (visible.awaiting_publication() | visible.awaiting_update())
+        .order_by()
+        .values_list("pk", "title", "status", "publish_due", "update_due", "deadline_provisional",
+                     "department_id", "department__name")
+    )
+    change_url = reverse("admin:items_disclosureitem_change", args=["__pk__"])
+    published = DisclosureItem.Status.PUBLISHED
+    for pk, title, status, publish_due, update_due, provisional, department_id, department in items:
+        updating = status == published
+        yield BoardRow(
+            kind="更新" if updating else "公开",
+            title=title,
+            department_id=department_id,
+            department_name=department,
+            due=update_due if updating else publish_due,
+            url=change_url.replace("__pk__", str(pk)),
+            provisional=provisional,
+        )
+
+
+# Registered sources of open deadlines; each filters by what `context.user` may see.
+BOARD_SOURCES: list[BoardSource] = [item_rows]
+
+
+@dataclass
+class DepartmentCount:
+    name: str
+    overdue: int = 0
+    due_soon: int = 0
+    later: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon + self.later
+
+
+@dataclass
+class Board:
+    today: dt.date
+    groups: dict[str, list[BoardEntry]]
+    departments: list[DepartmentCount]
+
+    @property
+    def overdue(self) -> list[BoardEntry]:
+        return self.groups[OVERDUE]
+
+    @property
+    def due_soon(self) -> list[BoardEntry]:
+        return self.groups[DUE_SOON]
+
+    @property
+    def later(self) -> list[BoardEntry]:
+        return self.groups[LATER]
+
+    @property
+    def provisional_count(self) -> int:
+        return sum(e.row.provisional for entries in self.groups.values() for e in entries)
+
+    def sections(self) -> list[tuple[str, str, list[BoardEntry]]]:
+        return [(key, GROUP_LABELS[key], self.groups[key]) for key in (OVERDUE, DUE_SOON, LATER)]
+
+
+def _group(due: dt.date, today: dt.date, soon_until: dt.date) -> str:
+    # The same cut as deadlines.deadline_status: past the date is overdue, then the warning window.
+    if due < today:
+        return OVERDUE
+    if due < soon_until:
+        return DUE_SOON
+    return LATER
+
+
+def soon_limit(today: dt.date, calendar: WorkdayCalendar) -> dt.date:
+    """The first due date past the warning window.
+
+    A deadline is due soon when at most N working days remain, i.e. when it falls before the
+    (N+1)-th working day after today; a rest day just after the N-th working day still counts N.
+    """
+    return add_workdays(today, settings.DISCLOSURE["DUE_SOON_WORKDAYS"] + 1, calendar)
+
+
+def build_board(
+    user,
+    *,
+    today: dt.date | None = None,
+    calendar: WorkdayCalendar | None = None,
+    sources: Iterable[BoardSource] | None = None,
+) -> Board:
+    """The open deadlines `user` may see, grouped overdue / due soon / later, soonest first."""
+    context = BoardContext(user, today or timezone.localdate(), calendar or default_calendar())
+    soon_until = soon_limit(context.today, context.calendar)
+    groups: dict[str, list[BoardEntry]] = {OVERDUE: [], DUE_SOON: [], LATER: []}
+    per_department: dict[str, Counter] = {}
+    for source in BOARD_SOURCES if sources is None else sources:
+        for row in source(context):
+            group = _group(row.due, context.today, soon_until)
+            groups[group].append(BoardEntry(row, group, context.counter))
+            per_department.setdefault(row.department_name or "（未指定部门）", Counter())[group] += 1
+    for entries in groups.values():
+        entries.sort(key=lambda e: (e.row.due, e.row.department_name, e.row.title))
+    departments = [
+        DepartmentCount(name, counts[OVERDUE], counts[DUE_SOON], counts[LATER])
+        for name, counts in per_department.items()
+    ]
+    departments.sort(key=lambda d: (-d.overdue, -d.due_soon, d.name))
+    return Board(context.today, groups, departments)
+
+
+def deadline_counts(user, *, today: dt.date | None = None) -> dict[str, int]:
+    """The numbers the admin index shows at a glance: overdue and due soon in the user's scope."""
+    board = build_board(user, today=today)
+    return {"overdue": len(board.overdue), "due_soon": len(board.due_soon)}

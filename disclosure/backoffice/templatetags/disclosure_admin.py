@@ -1,0 +1,20 @@
+"""Tags of the admin pages: the user's own deadline counts on the admin index."""
+
+from django import template
+from django.urls import reverse
+
+from disclosure.backoffice.board import deadline_counts
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/backoffice/deadline_summary.html", takes_context=True)
+def deadline_summary(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"counts": None}
+    return {
+        "counts": deadline_counts(user),
+        "board_url": reverse("deadline_board"),
+    }

@@ -1,0 +1,213 @@
+"""Public pages kept whole in the Django cache (Redis in production), shared by every web process.
+
+A page is stored under its path, query string and Accept header together with a generation number. Any change to
+what the public sees (an item, its attachments, publications or entries) bumps the generation once
+its transaction commits, which orphans every stored page at once: nothing has to know which pages
+showed the item. Orphans expire by themselves.
+
+Each process remembers the generation for `GENERATION_MEMO_SECONDS` to spare a round trip per
+request, so another process may serve a page up to that long after a change (a withdrawn item
+included); the process that made the change forgets its memo at once.
+
+Only anonymous GET requests are cached: no session or pending-message cookie, no Authorization
+header (an API token). Only complete 200 responses are stored that set no cookie, do not vary by
+cookie and hold no per-visitor token (a CSRF token in a form, a CSP nonce).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+GENERATION_KEY = "public-pages:generation"
+PAGE_TIMEOUT_SECONDS = 300
+GENERATION_MEMO_SECONDS = 1.0
+# Never cached: the back office, downloads (their own permission check) and anything personal.
+EXCLUDED_PREFIXES = ("/admin/", "/attachments/", "/media/", "/static/", "/accounts/")
+# The security headers are added afresh to every response by the middleware around this one.
+_HEADERS_KEPT = ("Content-Type", "Content-Language", "Link")
+
+_memo = threading.local()
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def generation() -> int:
+    """The current generation of public pages, as this process last read it."""
+    now = time.monotonic()
+    memo = getattr(_memo, "value", None)
+    if memo is not None and now - memo[0] < _setting("PUBLIC_PAGE_CACHE_MEMO_SECONDS", GENERATION_MEMO_SECONDS):
+        return memo[1]
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # Lost (eviction, a Redis restart): start from the clock so that no old page matches again.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY) or 0
+    _memo.value = (now, value)
+    return value
+
+
+def bump_generation() -> None:
+    """Orphan every cached public page now."""
+    _memo.value = None
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def purge_public_pages() -> None:
+    """Orphan every cached public page when the current transaction commits (at once outside one)."""
+    transaction.on_commit(bump_generation)
+
+
+def page_key(request) -> str:
+    # The API answers JSON or its browsable HTML by the Accept header: it is part of the key.
+    raw = (request.get_full_path() + "\n" + request.META.get("HTTP_ACCEPT", "")).encode(
+        "utf-8", "surrogateescape"
+    )
+    return f"public-page:{generation()}:{hashlib.sha256(raw).hexdigest()}"
+
+
+def _cacheable_request(request) -> bool:
+    if request.method != "GET" or request.path.startswith(EXCLUDED_PREFIXES):
+        return False
+    # A token-authenticated API call looks anonymous to Django; a session may hold what a page shows
+    # to its visitor alone; a pending message must be shown by a freshly rendered page.
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    return True
+
+
+def _cacheable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "cookie" not in response.get("Vary", "").lower()
+        # A page that used {% csrf_token %} holds a per-visitor token, one that used the CSP nonce a
+        # per-response one: neither may be served to someone else.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_csp_nonce", None)
+        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _lookup(request):
+    try:
+        key = page_key(request)
+        stored = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage serves pages uncached
+        return None, None
+    if stored is None:
+        return key, None
+    content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return key, response
+
+
+def _store(key, request, response) -> None:
+    if key is None or not _cacheable_response(request, response):
+        return
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    headers = [(name, response[name]) for name in _HEADERS_KEPT if response.has_header(name)]
+    try:
+        cache.set(key, (response.content, headers), _setting("PUBLIC_PAGE_CACHE_SECONDS", PAGE_TIMEOUT_SECONDS))
+    except Exception:  # noqa: BLE001, S110 - a cache outage serves pages uncached
+        pass
+
+
+def cache_public_page(view):
+    """Decorate a public view (function or `as_view()`) so that anonymous GETs are served from cache."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key, cached = _lookup(request)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        _store(key, request, response)
+        return response
+
+    return wrapped
+
+
+class PublicPageCacheMiddleware:
+    """The same cache for every public page.
+
+    Goes after AuthenticationMiddleware (it asks who the visitor is) and after every middleware that
+    adds headers or cookies (security, CSP, CSRF, X-Frame-Options): those run on a hit as well.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key, cached = _lookup(request)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        _store(key, request, response)
+        return response
+
+
+# Everything the public site shows comes from these models (and the items' entries). Any change to
+# one of them orphans every cached public page once its transaction commits: nothing has to know
+# which pages showed the row, so no page is forgotten (a withdrawn item, a new report, the guide).
+PUBLIC_CONTENT = (
+    "items.DisclosureItem",
+    "items.Attachment",
+    "items.Publication",
+    "catalogue.Department",
+    "catalogue.ChecklistCategory",
+    "catalogue.ChecklistEntry",
+    "catalogue.Channel",
+    "catalogue.ChannelSection",
+    "site.Page",
+    "annual_reports.AnnualReport",
+)
+
+
+def _public_content_changed(sender, **kwargs):
+    purge_public_pages()
+
+
+def connect_purge_signals() -> None:
+    """Connect the one purge to every model the public sees (called once, from the app's ready())."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for label in PUBLIC_CONTENT:
+        model = apps.get_model(label)
+        for signal in (post_save, post_delete):
+            signal.connect(_public_content_changed, sender=model, dispatch_uid=f"purge:{label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_public_content_changed, sender=field.remote_field.through,
+                                dispatch_uid=f"purge:{label}.{field.name}")

@@ -1,0 +1,689 @@
+"""The life of a disclosure request (依申请公开), one function per step.
+
+Allowed moves (the reply clock is in `disclosure.request_clock`):
+
+    received              --request_correction-->  correction_requested  (once, within 7 working days)
+    correction_requested  --receive_correction-->  received              (the period starts again)
+    correction_requested  --lapse_request------->  lapsed                (not corrected in time)
+    received / extended   --start_consultation-->  consulting            (the clock stands still)
+    consulting            --end_consultation---->  received / extended
+    received              --extend_request------>  extended              (once, approved, applicant told)
+    received / extended   --answer_request------>  answered / not_processed
+    any open state        --withdraw_request---->  withdrawn
+
+Every step is the office's, except `receive_request` from the public form (`by=None`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure.access import policy
+from disclosure.core.errors import NotAllowed, TransitionNotAllowed
+from disclosure.disclosure_requests.clock import RequestClock, clock_for
+from disclosure.disclosure_requests.models import (
+    REPLY_REASONS,
+    ConsultationPause,
+    DisclosureRequest,
+    ReplyLetter,
+    ReplyReason,
+    ReplyType,
+    RequestCounter,
+    RequestEvent,
+)
+from disclosure.workcalendar.workdays import (
+    WorkdayCalendar,
+    add_workdays,
+    default_calendar,
+    next_workday,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = DisclosureRequest.Status
+Action = RequestEvent.Action
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.RECEIVED: {Status.CORRECTION_REQUESTED, Status.CONSULTING, Status.EXTENDED,
+                      Status.ANSWERED, Status.NOT_PROCESSED, Status.WITHDRAWN},
+    Status.CORRECTION_REQUESTED: {Status.RECEIVED, Status.LAPSED, Status.NOT_PROCESSED,
+                                  Status.WITHDRAWN},
+    Status.CONSULTING: {Status.RECEIVED, Status.EXTENDED, Status.WITHDRAWN},
+    Status.EXTENDED: {Status.CONSULTING, Status.ANSWERED, Status.NOT_PROCESSED, Status.WITHDRAWN},
+    Status.ANSWERED: set(),
+    Status.NOT_PROCESSED: set(),
+    Status.WITHDRAWN: set(),
+    Status.LAPSED: set(),
+}
+
+# Applicant fields: personal data, shown to the office and to the applicant only.
+APPLICANT_FIELDS = (
+    "applicant_name", "id_number", "contact_name", "phone", "email", "postal_address", "postal_code",
+)
+REQUEST_FIELDS = (
+    "channel", "applicant_type", *APPLICANT_FIELDS, "description", "purpose", "preferred_form",
+    "delivery",
+)
+# No 0/O or 1/I/L: read out on the phone and typed by hand.
+CHECK_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CHECK_CODE_LENGTH = 6
+
+
+def rule(name: str, default: Any = None) -> Any:
+    return settings.DISCLOSURE.get(name, default)
+
+
+def _require(condition: bool, message: str, error=TransitionNotAllowed) -> None:
+    if not condition:
+        raise error(message)
+
+
+def _require_office(user) -> None:
+    _require(policy.is_office(user), "只有信息公开办公室可以办理信息公开申请。", NotAllowed)
+
+
+def _require_transition(request: DisclosureRequest, target: str) -> None:
+    if target not in ALLOWED_TRANSITIONS[request.status]:
+        raise TransitionNotAllowed(
+            f"“{request.get_status_display()}”状态的申请不能变为“{Status(target).label}”。",
+            code="transition",
+        )
+
+
+def _locked(request: DisclosureRequest) -> DisclosureRequest:
+    return DisclosureRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def _record(request, action: str, *, by, on: dt.date | None = None, note: str = "",
+            **data: Any) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request, action=action, actor=by, on=on, note=note,
+        data={k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()},
+    )
+
+
+def _refresh_due(request: DisclosureRequest, calendar: WorkdayCalendar | None = None) -> bool:
+    """Recompute `due_on` and `due_provisional` from the recorded steps; whether they changed."""
+    before = (request.due_on, request.due_provisional)
+    clock = clock_for(request, calendar)
+    request.due_on, request.due_provisional = clock.due, clock.provisional
+    return before != (request.due_on, request.due_provisional)
+
+
+def _save(request: DisclosureRequest, fields, calendar=None) -> None:
+    _refresh_due(request, calendar)
+    request.save(update_fields=[*fields, "due_on", "due_provisional"])
+
+
+def _clock_start(request: DisclosureRequest) -> dt.date:
+    return request.corrected_on or request.received_on
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _check_date(on: dt.date, *, not_before: dt.date, label: str) -> None:
+    _require(on >= not_before, f"{label}不能早于 {not_before:%Y年%m月%d日}。")
+    _require(on <= _today(), f"{label}不能晚于今天。")
+
+
+# ---- Receipt ----
+
+
+def received_on_for(submitted_at: dt.datetime, calendar: WorkdayCalendar | None = None) -> dt.date:
+    """The day an online submission counts as received: that day, or the next working day when it
+    arrives on a rest day or after office hours."""
+    calendar = calendar or default_calendar()
+    local = timezone.localtime(submitted_at)
+    day = local.date()
+    if not calendar.is_workday(day):
+        return next_workday(day, calendar)
+    if local.hour >= rule("OFFICE_CLOSES_AT_HOUR", 17):
+        return next_workday(day + dt.timedelta(days=1), calendar)
+    return day
+
+
+def _take_number(year: int) -> tuple[int, str]:
+    """The next sequence number of `year`; the counter row stays locked until the commit."""
+    RequestCounter.objects.get_or_create(year=year)
+    # An UPDATE takes the row lock at once: two submissions cannot read the same value.
+    RequestCounter.objects.filter(year=year).update(last=F("last") + 1)
+    sequence = RequestCounter.objects.values_list("last", flat=True).get(year=year)
+    return sequence, f"YSQ-{year}-{sequence:04d}"
+
+
+def new_check_code() -> str:
+    return "".join(secrets.choice(CHECK_CODE_ALPHABET) for _ in range(CHECK_CODE_LENGTH))
+
+
+@transaction.atomic
+def receive_request(*, by=None, received_on: dt.date | None = None,
+                    submitted_at: dt.datetime | None = None, **fields: Any) -> DisclosureRequest:
+    """Register a request: from the public form (`by=None`) or logged by the office.
+
+    Raises ValidationError on bad input (nothing is saved) and NotAllowed for non-office staff.
+    """
+    if by is not None:
+        _require_office(by)
+    unknown = set(fields) - set(REQUEST_FIELDS)
+    _require(not unknown, f"未知字段：{', '.join(sorted(unknown))}。")
+    submitted_at = submitted_at or timezone.now()
+    if by is None:
+        fields["channel"] = DisclosureRequest.Channel.ONLINE
+        received_on = received_on_for(submitted_at)
+    elif received_on is None:
+        received_on = received_on_for(submitted_at)
+    else:
+        _require(received_on <= _today(), "收到申请之日不能晚于今天。")
+    request = DisclosureRequest(
+        submitted_at=submitted_at, received_on=received_on, created_by=by,
+        check_code=new_check_code(), **fields,
+    )
+    request.year = received_on.year
+    # Validate before a number is taken, so that bad input leaves no gap and no row.
+    request.tracking_number = "YSQ-0000-0000"
+    request.sequence = 0
+    request.full_clean(exclude=["created_by", "receipt_confirmed_by", "answered_by"],
+                       validate_unique=False, validate_constraints=False)
+    request.sequence, request.tracking_number = _take_number(request.year)
+    _refresh_due(request)
+    request.save()
+    _record(request, Action.RECEIVED, by=by, on=received_on, channel=request.channel,
+            due_on=request.due_on)
+    if request.email:
+        pk = request.pk
+        transaction.on_commit(lambda: send_receipt(pk))
+    return request
+
+
+@transaction.atomic
+def confirm_receipt(request: DisclosureRequest, *, by, received_on: dt.date | None = None,
+                    note: str = "") -> DisclosureRequest:
+    """The office confirms receipt, correcting the received date if needed; the deadline follows."""
+    request = _locked(request)
+    _require_office(by)
+    _require(request.status == Status.RECEIVED and not request.correction_requested_on
+             and not request.extension_workdays and not request.pauses.exists(),
+             "只能在办理其他步骤之前确认收到日期。")
+    before = request.received_on
+    if received_on is not None:
+        _require(received_on <= _today(), "收到申请之日不能晚于今天。")
+        if request.channel == DisclosureRequest.Channel.ONLINE:
+            _require(received_on >= timezone.localtime(request.submitted_at).date(),
+                     "收到申请之日不能早于提交之日。")
+        request.received_on = received_on
+    request.receipt_confirmed_at, request.receipt_confirmed_by = timezone.now(), by
+    _save(request, ["received_on", "receipt_confirmed_at", "receipt_confirmed_by"])
+    _record(request, Action.RECEIPT_CONFIRMED, by=by, on=request.received_on, note=note,
+            received_on_before=before, received_on=request.received_on, due_on=request.due_on)
+    return request
+
+
+# ---- Correction (补正) ----
+
+
+def correction_ask_by(request: DisclosureRequest) -> dt.date:
+    return add_workdays(request.received_on, rule("REQUEST_CORRECTION_WITHIN_WORKDAYS", 7))
+
+
+@transaction.atomic
+def request_correction(request: DisclosureRequest, *, by, on: dt.date, note: str,
+                       reply_by: dt.date | None = None) -> DisclosureRequest:
+    """Ask the applicant, once, to complete the request; the clock stops until it comes back."""
+    request = _locked(request)
+    _require_office(by)
+    _require_transition(request, Status.CORRECTION_REQUESTED)
+    _require(request.correction_requested_on is None, "补正只能一次性告知，该申请已通知过补正。")
+    _require(not request.extension_workdays and not request.pauses.exists(),
+             "已征求意见或延期的申请不能再要求补正。")
+    note = (note or "").strip()
+    _require(bool(note), "请写明需要补正的内容。")
+    _check_date(on, not_before=request.received_on, label="补正通知日期")
+    ask_by = correction_ask_by(request)
+    _require(on <= ask_by, f"补正应在收到申请后 {rule('REQUEST_CORRECTION_WITHIN_WORKDAYS', 7)} "
+                           f"个工作日内（{ask_by:%Y年%m月%d日}前）提出。")
+    reply_by = reply_by or add_workdays(on, rule("REQUEST_CORRECTION_REPLY_WORKDAYS", 15))
+    _require(reply_by > on, "补正截止日应晚于通知日期。")
+    request.status = Status.CORRECTION_REQUESTED
+    request.correction_requested_on, request.correction_reply_by = on, reply_by
+    request.correction_note = note
+    _save(request, ["status", "correction_requested_on", "correction_reply_by", "correction_note"])
+    _record(request, Action.CORRECTION_REQUESTED, by=by, on=on, note=note, reply_by=reply_by)
+    return request
+
+
+@transaction.atomic
+def receive_correction(request: DisclosureRequest, *, by, on: dt.date,
+                       note: str = "") -> DisclosureRequest:
+    """The corrected request arrived on `on`: the full answer period starts again from that day."""
+    request = _locked(request)
+    _require_office(by)
+    _require_transition(request, Status.RECEIVED)
+    _require(request.status == Status.CORRECTION_REQUESTED, "该申请没有待补正的内容。")
+    _check_date(on, not_before=request.correction_requested_on, label="收到补正之日")
+    request.status, request.corrected_on = Status.RECEIVED, on
+    _save(request, ["status", "corrected_on"])
+    _record(request, Action.CORRECTION_RECEIVED, by=by, on=on, note=note, due_on=request.due_on)
+    return request
+
+
+@transaction.atomic
+def lapse_request(request: DisclosureRequest, *, by, on: dt.date | None = None,
+                  note: str = "") -> DisclosureRequest:
+    """Close a request the applicant did not correct in time: taken as given up (条例 art. 30)."""
+    request = _locked(request)
+    _require_office(by)
+    _require_transition(request, Status.LAPSED)
+    on = on or _today()
+    _require(on > request.correction_reply_by,
+             f"补正截止日（{request.correction_reply_by:%Y年%m月%d日}）之后才能按逾期未补正办结。")
+    _require(on <= _today(), "办结日期不能晚于今天。")
+    request.status = Status.LAPSED
+    request.reply_type, request.reply_reason = ReplyType.OTHER, ReplyReason.NOT_CORRECTED
+    request.answered_on, request.answered_by, request.closing_note = on, by, note
+    request.save(update_fields=["status", "reply_type", "reply_reason", "answered_on", "answered_by",
+                                "closing_note"])
+    _record(request, Action.LAPSED, by=by, on=on, note=note)
+    return request
+
+
+# ---- Third-party consultation ----
+
+
+@transaction.atomic
+def start_consultation(request: DisclosureRequest, *, by, third_party: str, on: dt.date,
+                       note: str = "") -> ConsultationPause:
+    """The consultation letter went out on `on`: the clock stands still until the answer."""
+    request = _locked(request)
+    _require_office(by)
+    _require_transition(request, Status.CONSULTING)
+    third_party = (third_party or "").strip()
+    _require(bool(third_party), "请填写征求意见的对象。")
+    last = request.pauses.order_by("-letter_sent_on").first()
+    _check_date(on, not_before=max(_clock_start(request), last.answered_on if last else dt.date.min),
+                label="发函日期")
+    _require(request.due_on is None or on <= request.due_on, "答复期限已过，不能再征求意见停止计时。")
+    pause = ConsultationPause.objects.create(request=request, third_party=third_party[:200],
+                                             letter_sent_on=on, note=note)
+    request.status = Status.CONSULTING
+    _save(request, ["status"])
+    _record(request, Action.CONSULTATION_STARTED, by=by, on=on, note=note, pause=pause.pk,
+            due_on=request.due_on)
+    return pause
+
+
+@transaction.atomic
+def end_consultation(request: DisclosureRequest, *, by, on: dt.date,
+                     note: str = "") -> DisclosureRequest:
+    """The third party answered on `on` (or its time ran out): the clock runs again."""
+    request = _locked(request)
+    _require_office(by)
+    _require(request.status == Status.CONSULTING, "该申请没有正在进行的征求意见。")
+    pause = request.pauses.filter(answered_on__isnull=True).order_by("-letter_sent_on").first()
+    _require(pause is not None, "该申请没有正在进行的征求意见。")
+    _check_date(on, not_before=pause.letter_sent_on, label="收到意见之日")
+    pause.answered_on = on
+    pause.save(update_fields=["answered_on"])
+    request.status = Status.EXTENDED if request.extension_workdays else Status.RECEIVED
+    _save(request, ["status"])
+    _record(request, Action.CONSULTATION_ENDED, by=by, on=on, note=note, pause=pause.pk,
+            due_on=request.due_on)
+    return request
+
+
+# ---- Extension ----
+
+
+@transaction.atomic
+def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: str, reason: str,
+                   on: dt.date | None = None, notified_on: dt.date | None = None) -> DisclosureRequest:
+    """Extend the answer once, by at most the allowed working days, approved, applicant told."""
+    request = _locked(request)
+    _require_office(by)
+    _require(request.extension_workdays == 0, "答复期限只能延长一次。")
+    _require_transition(request, Status.EXTENDED)
+    limit = rule("REQUEST_EXTENSION_MAX_WORKDAYS", 15)
+    _require(isinstance(workdays, int) and 1 <= workdays <= limit,
+             f"延期工作日数应在 1 至 {limit} 之间。")
+    approver, reason = (approver or "").strip(), (reason or "").strip()
+    _require(bool(approver), "请填写延期的批准人（信息公开工作机构负责人）。")
+    _require(bool(reason), "请填写延期理由。")
+    on = on or _today()
+    _check_date(on, not_before=_clock_start(request), label="延期决定日期")
+    _require(request.due_on is not None and on <= request.due_on,
+             "延期须在原答复期限届满前决定。")
+    notified_on = notified_on or on
+    _require(notified_on >= on, "告知申请人的日期不能早于延期决定日期。")
+    original_due = request.due_on
+    request.status = Status.EXTENDED
+    request.extension_workdays, request.extended_on = workdays, on
+    request.extension_approver, request.extension_reason = approver[:50], reason
+    request.extension_notified_on = notified_on
+    _save(request, ["status", "extension_workdays", "extended_on", "extension_approver",
+                    "extension_reason", "extension_notified_on"])
+    _record(request, Action.EXTENDED, by=by, on=on, note=reason, workdays=workdays,
+            approver=approver, original_due=original_due, due_on=request.due_on,
+            notified_on=notified_on)
+    if request.email:
+        pk = request.pk
+        transaction.on_commit(lambda: send_update(pk, "您的信息公开申请答复期限已依法延长"))
+    return request
+
+
+# ---- Closing ----
+
+
+def validate_reply(reply_type: str, reason: str) -> None:
+    """Refuse a reply type or reason outside the official categories, or a reason that does not fit."""
+    _require(reply_type in ReplyType.values, "请选择答复类型。")
+    allowed = REPLY_REASONS[reply_type]
+    if allowed:
+        _require(reason in allowed,
+                 f"“{ReplyType(reply_type).label}”须选择理由："
+                 + "、".join(ReplyReason(r).label for r in allowed) + "。")
+    else:
+        _require(not reason, f"“{ReplyType(reply_type).label}”不需要选择理由。")
+
+
+@transaction.atomic
+def answer_request(request: DisclosureRequest, *, by, reply_type: str, reason: str = "",
+                   text: str = "", refer_to: str = "", on: dt.date | None = None) -> DisclosureRequest:
+    """Record the reply. `不予处理` closes the request as not processed; every other type as answered."""
+    request = _locked(request)
+    _require_office(by)
+    reason = reason or ""
+    validate_reply(reply_type, reason)
+    target = Status.NOT_PROCESSED if reply_type == ReplyType.NOT_PROCESSED else Status.ANSWERED
+    if request.status == Status.CONSULTING:
+        raise TransitionNotAllowed("正在征求第三方意见，请先登记第三方答复。")
+    _require_transition(request, target)
+    on = on or _today()
+    _check_date(on, not_before=request.received_on, label="答复日期")
+    request.status, request.reply_type, request.reply_reason = target, reply_type, reason
+    request.reply_text, request.reply_refer_to = (text or "").strip(), (refer_to or "").strip()[:200]
+    request.answered_on, request.answered_by = on, by
+    request.save(update_fields=["status", "reply_type", "reply_reason", "reply_text",
+                                "reply_refer_to", "answered_on", "answered_by"])
+    late = request.due_on is not None and on > request.due_on
+    _record(request, Action.ANSWERED if target == Status.ANSWERED else Action.NOT_PROCESSED,
+            by=by, on=on, reply_type=reply_type, reason=reason, late=late)
+    if request.email:
+        pk = request.pk
+        transaction.on_commit(lambda: send_update(pk, "您的信息公开申请已答复"))
+    return request
+
+
+def mark_not_processed(request: DisclosureRequest, *, by, reason: str, note: str = "",
+                       on: dt.date | None = None) -> DisclosureRequest:
+    """Close a request as not processed (不予处理), with one of the official reasons."""
+    return answer_request(request, by=by, reply_type=ReplyType.NOT_PROCESSED, reason=reason,
+                          text=note, on=on)
+
+
+@transaction.atomic
+def withdraw_request(request: DisclosureRequest, *, by, note: str,
+                     on: dt.date | None = None) -> DisclosureRequest:
+    """The applicant withdrew the request; counted as 其他处理 in the yearly report."""
+    request = _locked(request)
+    _require_office(by)
+    _require_transition(request, Status.WITHDRAWN)
+    note = (note or "").strip()
+    _require(bool(note), "请说明申请人撤回的方式（如书面撤回、电话撤回）。")
+    on = on or _today()
+    _check_date(on, not_before=request.received_on, label="撤回日期")
+    if request.status == Status.CONSULTING:
+        request.pauses.filter(answered_on__isnull=True).update(answered_on=on)
+    request.status = Status.WITHDRAWN
+    request.reply_type, request.reply_reason = ReplyType.OTHER, ReplyReason.OTHER
+    request.answered_on, request.answered_by, request.closing_note = on, by, note
+    request.save(update_fields=["status", "reply_type", "reply_reason", "answered_on",
+                                "answered_by", "closing_note"])
+    _record(request, Action.WITHDRAWN, by=by, on=on, note=note)
+    return request
+
+
+# ---- The steps the back office offers from the current state ----
+
+STEPS: dict[str, tuple[str, str]] = {
+    # step name: (label, target status)
+    "confirm_receipt": ("确认收到日期", Status.RECEIVED),
+    "request_correction": ("通知补正", Status.CORRECTION_REQUESTED),
+    "receive_correction": ("登记收到补正", Status.RECEIVED),
+    "lapse_request": ("逾期未补正办结", Status.LAPSED),
+    "start_consultation": ("征求第三方意见", Status.CONSULTING),
+    "end_consultation": ("登记第三方意见", Status.RECEIVED),
+    "extend_request": ("延期答复", Status.EXTENDED),
+    "answer_request": ("答复", Status.ANSWERED),
+    "mark_not_processed": ("不予处理", Status.NOT_PROCESSED),
+    "withdraw_request": ("申请人撤回", Status.WITHDRAWN),
+}
+
+
+def available_steps(request: DisclosureRequest, *, today: dt.date | None = None) -> list[str]:
+    """The steps valid from the request's current state, in the order the office meets them."""
+    today = today or _today()
+    status = request.status
+    allowed = ALLOWED_TRANSITIONS[status]
+    steps = []
+    untouched = (status == Status.RECEIVED and not request.correction_requested_on
+                 and not request.extension_workdays and not request.pauses.exists())
+    if untouched and request.receipt_confirmed_at is None:
+        steps.append("confirm_receipt")
+    if untouched and today <= correction_ask_by(request):
+        steps.append("request_correction")
+    if status == Status.CORRECTION_REQUESTED:
+        steps.append("receive_correction")
+        if request.correction_reply_by and today > request.correction_reply_by:
+            steps.append("lapse_request")
+    if Status.CONSULTING in allowed:
+        steps.append("start_consultation")
+    if status == Status.CONSULTING:
+        steps.append("end_consultation")
+    if Status.EXTENDED in allowed and status == Status.RECEIVED and not request.extension_workdays:
+        steps.append("extend_request")
+    if Status.ANSWERED in allowed:
+        steps.append("answer_request")
+    if Status.NOT_PROCESSED in allowed:
+        steps.append("mark_not_processed")
+    if Status.WITHDRAWN in allowed:
+        steps.append("withdraw_request")
+    return steps
+
+
+# ---- Clock, letters, recomputation, anonymisation ----
+
+
+def request_clock(request: DisclosureRequest, *, today: dt.date | None = None) -> RequestClock:
+    return clock_for(request, today=today)
+
+
+@transaction.atomic
+def generate_reply_letter(request: DisclosureRequest, *, by, kind: str | None = None) -> ReplyLetter:
+    """Produce the reply letter (.docx) of `kind` (by default the one the reply calls for) and archive it."""
+    from django.core.files.base import ContentFile
+
+    from disclosure.disclosure_requests import letters
+
+    _require_office(by)
+    request = _locked(request)
+    kind = kind or letters.letter_kind_for(request)
+    _require(bool(kind), "请选择告知书类型。")
+    content = letters.render_letter(request, kind)
+    letter = ReplyLetter(request=request, kind=kind, generated_by=by)
+    letter.file.save(f"{request.tracking_number}-{kind}.docx", ContentFile(content), save=False)
+    letter.save()
+    _record(request, Action.LETTER_GENERATED, by=by, kind=kind, letter=letter.pk)
+    return letter
+
+
+def recompute_request_deadlines(*, calendar: WorkdayCalendar, by=None, reason: str) -> int:
+    """Recompute every open request's due date after a calendar change; record each that moved."""
+    moved = 0
+    for request in DisclosureRequest.objects.open().prefetch_related("pauses").iterator(chunk_size=200):
+        before = (request.due_on, request.due_provisional)
+        if _refresh_due(request, calendar):
+            DisclosureRequest.objects.filter(pk=request.pk).update(
+                due_on=request.due_on, due_provisional=request.due_provisional
+            )
+            _record(request, Action.DEADLINE_RECOMPUTED, by=by, note=reason,
+                    before=str(before[0]), after=str(request.due_on),
+                    provisional=request.due_provisional)
+            moved += 1
+    return moved
+
+
+ANONYMISED_NAME = "（已匿名化）"
+
+
+def requests_to_anonymise(*, today: dt.date | None = None):
+    """Closed requests answered more than the retention period ago, not yet anonymised."""
+    today = today or _today()
+    years = rule("REQUEST_RETENTION_YEARS", 5)
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - years, day=28)
+    return DisclosureRequest.objects.closed().filter(
+        anonymised_at__isnull=True, answered_on__lt=cutoff
+    )
+
+
+@transaction.atomic
+def anonymise_request(request: DisclosureRequest, *, by=None) -> DisclosureRequest:
+    """Erase the applicant's personal data and archived files; keep what the statistics count."""
+    request = _locked(request)
+    _require(not request.is_open, "办理中的申请不能匿名化。")
+    for name in APPLICANT_FIELDS:
+        setattr(request, name, "")
+    request.applicant_name = ANONYMISED_NAME
+    request.description = request.purpose = request.correction_note = ""
+    request.reply_text = request.closing_note = ""
+    request.check_code = new_check_code()
+    request.anonymised_at = timezone.now()
+    request.save(update_fields=[*APPLICANT_FIELDS, "description", "purpose", "correction_note",
+                                "reply_text", "closing_note", "check_code", "anonymised_at"])
+    for letter in request.letters.all():
+        letter.file.delete(save=False)
+    request.letters.all().delete()
+    for attachment in request.attachments.all():
+        attachment.file.delete(save=False)
+    request.attachments.all().delete()
+    request.events.update(note="")
+    _record(request, Action.ANONYMISED, by=by)
+    return request
+
+
+def get_request_for_applicant(tracking_number: str, secret: str) -> DisclosureRequest | None:
+    """The request whose number and check code (or phone) both match; None otherwise, alike for a
+    wrong number and a wrong code so that nobody can learn which numbers exist."""
+    request = (DisclosureRequest.objects.filter(tracking_number=tracking_number.strip().upper(),
+                                                anonymised_at__isnull=True)
+               .prefetch_related("pauses").first())
+    expected_code = request.check_code if request else new_check_code()
+    expected_phone = re.sub(r"\D", "", request.phone) if request else ""
+    given = (secret or "").strip()
+    code_ok = secrets.compare_digest(given.upper().encode(), expected_code.encode())
+    digits = re.sub(r"\D", "", given)
+    phone_ok = len(digits) >= 7 and secrets.compare_digest(digits.encode(), expected_phone.encode())
+    if request is not None and (code_ok or phone_ok):
+        return request
+    return None
+
+
+# ---- Mail to the applicant (after the commit; never logs personal data) ----
+
+
+def _status_url() -> str:
+    return reverse("disclosure:request_status")
+
+
+def send_receipt(pk: int) -> None:
+    request = DisclosureRequest.objects.get(pk=pk)
+    if not request.email:
+        return
+    university = rule("UNIVERSITY_NAME", "")
+    lines = [
+        f"{request.applicant_name}：",
+        "",
+        f"{university}已收到您的信息公开申请。",
+        f"申请编号：{request.tracking_number}",
+        f"查询码：{request.check_code}",
+        f"收到申请之日：{request.received_on:%Y年%m月%d日}",
+    ]
+    if request.due_on:
+        lines.append(f"答复期限：{request.due_on:%Y年%m月%d日}" + ("（暂定）" if request.due_provisional else ""))
+    lines += ["", f"您可凭申请编号和查询码在信息公开网查询办理进度：{_status_url()}",
+              f"{university}{rule('OFFICE_NAME', '')}"]
+    _send(request, f"信息公开申请回执（{request.tracking_number}）", "\n".join(lines))
+
+
+def send_update(pk: int, subject: str) -> None:
+    request = DisclosureRequest.objects.get(pk=pk)
+    if not request.email:
+        return
+    body = "\n".join([
+        f"{request.applicant_name}：", "",
+        f"{subject}（申请编号 {request.tracking_number}）。",
+        f"请凭申请编号和查询码在信息公开网查看详情：{_status_url()}",
+    ])
+    _send(request, f"{subject}（{request.tracking_number}）", body)
+
+
+def _send(request: DisclosureRequest, subject: str, body: str) -> None:
+    try:
+        send_mail(subject, body, None, [request.email])
+    except Exception as error:  # noqa: BLE001 - the request is saved; a mail outage must not undo it
+        # Not the exception text: an SMTP refusal names the applicant's address.
+        logger.error("mail to the applicant of request %s failed: %s", request.pk,
+                     type(error).__name__)
+
+
+# ---- The deadline board (office and supervisor only) ----
+
+
+def request_board_rows(context):
+    """Open requests with a running clock, for the office and the supervisor; no personal data."""
+    from disclosure.backoffice.board import BoardRow
+
+    if not policy.sees_all_items(context.user):
+        return
+    open_requests = (DisclosureRequest.objects.open().filter(due_on__isnull=False)
+                     .only("id", "tracking_number", "status", "due_on", "due_provisional"))
+    for req in open_requests:
+        paused = req.status == Status.CONSULTING
+        yield _board_row(BoardRow, req, paused)
+
+
+def _board_row(row_class, req: DisclosureRequest, paused: bool):
+    return row_class(
+        kind="答复申请",
+        title=f"{req.tracking_number}（{req.get_status_display()}）" if paused or
+        req.status == Status.EXTENDED else req.tracking_number,
+        department_id=None,
+        department_name="依申请公开",
+        due=req.due_on,
+        url=reverse("admin:disclosure_requests_disclosurerequest_change", args=[req.pk]),
+        provisional=req.due_provisional,
+    )
+
+
+def _register_board_source() -> None:
+    from disclosure.backoffice import board
+
+    if request_board_rows not in board.BOARD_SOURCES:
+        board.BOARD_SOURCES.append(request_board_rows)
+
+
+_register_board_source()

@@ -1,0 +1,475 @@
+"""The office's log of disclosure requests: every step through a service, the clock shown.
+
+Only the disclosure office sees applicants' personal data and free text. A supervisor (view
+permission) sees numbers, dates, states, reply types and the clock; department editors see nothing.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from disclosure.access import policy
+from disclosure.disclosure_requests import actions as request_services
+from disclosure.disclosure_requests import letters
+from disclosure.disclosure_requests.clock import clock_for
+from disclosure.disclosure_requests.models import (
+    REPLY_REASONS,
+    ConsultationPause,
+    DisclosureRequest,
+    LetterKind,
+    ReplyLetter,
+    ReplyLetterTemplate,
+    ReplyReason,
+    ReplyType,
+    RequestAttachment,
+    RequestEvent,
+)
+from disclosure.items import deadlines
+
+PRIVATE_FIELDS = (*request_services.APPLICANT_FIELDS, "description", "purpose", "correction_note",
+                  "reply_text", "closing_note", "check_code", "reply_refer_to", "extension_reason")
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    fields = ["at", "action", "on", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "办理记录"
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if policy.is_office(request.user) else [f for f in fields if f != "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ConsultationPauseInline(RequestEventInline):
+    model = ConsultationPause
+    fields = ["third_party", "letter_sent_on", "answered_on", "note"]
+    readonly_fields = fields
+    verbose_name_plural = "征求第三方意见"
+
+    def get_fields(self, request, obj=None):
+        if policy.is_office(request.user):
+            return self.fields
+        return ["letter_sent_on", "answered_on"]
+
+
+class ReplyLetterInline(admin.TabularInline):
+    model = ReplyLetter
+    fields = ["kind", "generated_at", "generated_by", "download"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "告知书"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="下载")
+    def download(self, letter):
+        url = reverse("admin:disclosure_requests_disclosurerequest_letter", args=[letter.request_id, letter.pk])
+        return format_html('<a href="{}">下载 .docx</a>', url)
+
+
+class RequestAttachmentInline(admin.TabularInline):
+    model = RequestAttachment
+    fields = ["kind", "title", "file", "size", "download"]
+    readonly_fields = ["size", "download"]
+    # A plain file input: the default widget links to the stored file's media URL, which is not
+    # served to anyone (replies can carry personal data); downloads go through `attachment_view`.
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+    extra = 0
+
+    @admin.display(description="下载")
+    def download(self, attachment):
+        if not attachment.pk:
+            return "—"
+        url = reverse("admin:disclosure_requests_disclosurerequest_attachment",
+                      args=[attachment.request_id, attachment.pk])
+        return format_html('<a href="{}">下载</a>', url)
+
+
+class LogRequestForm(forms.ModelForm):
+    """A request that came by letter, in person, email or fax, logged with its received date."""
+
+    class Meta:
+        model = DisclosureRequest
+        fields = ["channel", "received_on", "applicant_type", *request_services.APPLICANT_FIELDS,
+                  "description", "purpose", "preferred_form", "delivery"]
+
+
+# ---- Step forms: one per service; the admin offers only the steps valid from the state ----
+
+
+def _today():
+    return timezone.localdate()
+
+
+class _StepForm(forms.Form):
+    def __init__(self, *args, req=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.req = req
+
+
+class ConfirmReceiptForm(_StepForm):
+    received_on = forms.DateField(label="收到申请之日", help_text="网上、信函、传真申请以确认收到之日为准。")
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CorrectionForm(_StepForm):
+    on = forms.DateField(label="发出补正通知之日", initial=_today)
+    note = forms.CharField(label="需补正的内容", widget=forms.Textarea(attrs={"rows": 3}))
+    reply_by = forms.DateField(label="补正截止日", required=False, help_text="留空按默认期限计算。")
+
+
+class DateNoteForm(_StepForm):
+    on = forms.DateField(label="日期", initial=_today)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawForm(_StepForm):
+    on = forms.DateField(label="撤回日期", initial=_today)
+    note = forms.CharField(label="撤回方式与说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConsultationForm(_StepForm):
+    third_party = forms.CharField(label="征求意见对象", max_length=200)
+    on = forms.DateField(label="发出征求意见函之日", initial=_today)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(_StepForm):
+    workdays = forms.IntegerField(label="延期工作日数", min_value=1, max_value=15, initial=15)
+    approver = forms.CharField(label="批准人", max_length=50, help_text="信息公开工作机构负责人。")
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(label="决定延期之日", initial=_today)
+    notified_on = forms.DateField(label="告知申请人之日", initial=_today)
+
+
+class AnswerForm(_StepForm):
+    reply_type = forms.ChoiceField(label="答复类型", choices=[("", "—")] + ReplyType.choices)
+    reason = forms.ChoiceField(label="理由", choices=ReplyReason.choices, required=False,
+                               help_text="不予公开、无法提供、不予处理、其他处理须选择对应理由。")
+    text = forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    refer_to = forms.CharField(label="建议咨询的机关", required=False, max_length=200,
+                               help_text="非本校信息时填写。")
+    on = forms.DateField(label="答复日期", initial=_today)
+
+
+class NotProcessedForm(_StepForm):
+    reason = forms.ChoiceField(
+        label="不予处理理由",
+        choices=[(r, ReplyReason(r).label) for r in REPLY_REASONS[ReplyType.NOT_PROCESSED]],
+    )
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(label="日期", initial=_today)
+
+
+class LetterForm(_StepForm):
+    kind = forms.ChoiceField(label="告知书类型", choices=LetterKind.choices)
+
+
+def _call(step: str, req: DisclosureRequest, by, data: dict):
+    s = request_services
+    if step == "confirm_receipt":
+        return s.confirm_receipt(req, by=by, **data)
+    if step == "request_correction":
+        return s.request_correction(req, by=by, **data)
+    if step in ("receive_correction", "end_consultation"):
+        return getattr(s, step)(req, by=by, on=data["on"], note=data["note"])
+    if step == "lapse_request":
+        return s.lapse_request(req, by=by, on=data["on"], note=data["note"])
+    if step == "start_consultation":
+        return s.start_consultation(req, by=by, **data)
+    if step == "extend_request":
+        return s.extend_request(req, by=by, **data)
+    if step == "answer_request":
+        return s.answer_request(req, by=by, **data)
+    if step == "mark_not_processed":
+        return s.mark_not_processed(req, by=by, **data)
+    if step == "withdraw_request":
+        return s.withdraw_request(req, by=by, **data)
+    if step == "generate_letter":
+        return s.generate_reply_letter(req, by=by, kind=data["kind"])
+    raise Http404
+
+
+STEP_FORMS = {
+    "confirm_receipt": ConfirmReceiptForm,
+    "request_correction": CorrectionForm,
+    "receive_correction": DateNoteForm,
+    "lapse_request": DateNoteForm,
+    "start_consultation": ConsultationForm,
+    "end_consultation": DateNoteForm,
+    "extend_request": ExtensionForm,
+    "answer_request": AnswerForm,
+    "mark_not_processed": NotProcessedForm,
+    "withdraw_request": WithdrawForm,
+    "generate_letter": LetterForm,
+}
+
+
+@admin.register(DisclosureRequest)
+class DisclosureRequestAdmin(admin.ModelAdmin):
+    list_display = ["tracking_number", "status", "applicant_type", "channel", "received_on",
+                    "due_column", "reply_type", "answered_on"]
+    list_filter = ["status", "applicant_type", "channel", "reply_type", "due_provisional"]
+    date_hierarchy = "received_on"
+    inlines = [ConsultationPauseInline, RequestAttachmentInline, ReplyLetterInline,
+               RequestEventInline]
+    list_per_page = 50
+
+    # -- who sees what --
+
+    def _office(self, request) -> bool:
+        return policy.is_office(request.user)
+
+    def get_list_display(self, request):
+        if self._office(request):
+            return ["tracking_number", "applicant_name", *self.list_display[1:]]
+        return self.list_display
+
+    def get_search_fields(self, request):
+        # Searching by name or phone would let a non-office user probe for a person.
+        if self._office(request):
+            return ["tracking_number", "applicant_name", "phone", "email", "id_number"]
+        return ["tracking_number"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                ("申请方式", {"fields": ["channel", "received_on"]}),
+                ("申请人", {"fields": ["applicant_type", *request_services.APPLICANT_FIELDS]}),
+                ("所需信息", {"fields": ["description", "purpose", "preferred_form", "delivery"]}),
+            ]
+        office = self._office(request)
+        sets = [
+            ("办理", {"fields": ["tracking_number", "status", "channel",
+                               *(["steps"] if office else []), "submitted_at",
+                               "received_on", "receipt_confirmed_at", "due_on", "due_provisional",
+                               "clock"]}),
+        ]
+        if office:
+            sets.append(("申请人", {"fields": ["applicant_type", *request_services.APPLICANT_FIELDS,
+                                              "check_code"]}))
+            sets.append(("所需信息", {"fields": ["description", "purpose", "preferred_form",
+                                             "delivery"]}))
+        else:
+            sets.append(("申请人", {"fields": ["applicant_type"]}))
+        sets.append(("补正与延期", {"fields": [
+            "correction_requested_on", "correction_reply_by", "corrected_on",
+            *(["correction_note"] if office else []),
+            "extension_workdays", "extended_on", "extension_approver",
+            *(["extension_reason"] if office else []), "extension_notified_on"]}))
+        sets.append(("答复", {"fields": [
+            "reply_type", "reply_reason", *(["reply_text", "reply_refer_to", "closing_note"]
+                                            if office else []),
+            "answered_on", "answered_by"]}))
+        return sets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f for _, opts in self.get_fieldsets(request, obj) for f in opts["fields"]]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = LogRequestForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return []
+        if self._office(request):
+            return self.inlines
+        return [ConsultationPauseInline, RequestEventInline]
+
+    def has_add_permission(self, request):
+        return self._office(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._office(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Requests are closed, not deleted; the yearly report counts every one.
+        return request.user.is_superuser
+
+    def get_queryset(self, request):
+        if not policy.sees_all_items(request.user):
+            return super().get_queryset(request).none()
+        return super().get_queryset(request)
+
+    # -- columns --
+
+    @admin.display(description="答复期限", ordering="due_on")
+    def due_column(self, obj):
+        if not obj.is_open:
+            return "已办结"
+        if obj.due_on is None:
+            return "待补正"
+        status = deadlines.deadline_status(obj.due_on, provisional=obj.due_provisional)
+        css = {"overdue": "deadline-overdue", "due_soon": "deadline-soon"}.get(status.state.value,
+                                                                              "deadline-ok")
+        return format_html('<span class="{}">{} {}</span>', css, obj.due_on, status.label)
+
+    @admin.display(description="期限计算")
+    def clock(self, obj):
+        lines = clock_for(obj).staff_lines
+        return format_html("<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((ln,) for ln in lines)))
+
+    @admin.display(description="可办理的步骤")
+    def steps(self, obj):
+        if obj is None or not obj.pk:
+            return "—"
+        names = request_services.available_steps(obj)
+        buttons = [(reverse("admin:disclosure_requests_disclosurerequest_step", args=[obj.pk, name]),
+                    request_services.STEPS[name][0]) for name in names]
+        buttons.append((reverse("admin:disclosure_requests_disclosurerequest_step",
+                                args=[obj.pk, "generate_letter"]), "生成告知书"))
+        return format_html_join(" ", '<a class="button" href="{}">{}</a>', buttons)
+
+    # -- saving: logging a request goes through the service --
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Every field is read-only here: steps go through their own pages; only the
+            # attachment inline is saved.
+            return
+        data = {f: form.cleaned_data[f] for f in form.cleaned_data if f != "received_on"}
+        try:
+            created = request_services.receive_request(
+                by=request.user, received_on=form.cleaned_data["received_on"], **data
+            )
+        except ValidationError as error:
+            raise PermissionDenied("；".join(error.messages)) from error
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    # -- the step pages --
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/step/<str:step>/", self.admin_site.admin_view(self.step_view),
+                 name="disclosure_requests_disclosurerequest_step"),
+            path("<int:pk>/letters/<int:letter_pk>/", self.admin_site.admin_view(self.letter_view),
+                 name="disclosure_requests_disclosurerequest_letter"),
+            path("<int:pk>/attachments/<int:attachment_pk>/",
+                 self.admin_site.admin_view(self.attachment_view),
+                 name="disclosure_requests_disclosurerequest_attachment"),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request, pk: int, step: str):
+        if not self._office(request):
+            raise PermissionDenied
+        req = get_object_or_404(DisclosureRequest, pk=pk)
+        form_class = STEP_FORMS.get(step)
+        if form_class is None:
+            raise Http404
+        change_url = reverse("admin:disclosure_requests_disclosurerequest_change", args=[pk])
+        if step != "generate_letter" and step not in request_services.available_steps(req):
+            self.message_user(request, "当前状态下不能办理该步骤。", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        initial = {}
+        if step == "confirm_receipt":
+            initial["received_on"] = req.received_on
+        if step == "generate_letter":
+            initial["kind"] = letters.letter_kind_for(req)
+        form = form_class(request.POST or None, req=req, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items()}
+            try:
+                _call(step, req, request.user, data)
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", [str(error)]):
+                    form.add_error(None, message)
+            else:
+                label = "生成告知书" if step == "generate_letter" else request_services.STEPS[step][0]
+                self.message_user(request, f"已办理：{label}。", messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{req.tracking_number} · "
+                     + ("生成告知书" if step == "generate_letter" else request_services.STEPS[step][0]),
+            "form": form,
+            "req": req,
+            "clock": clock_for(req).staff_lines,
+            "opts": self.model._meta,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/disclosure_requests/disclosurerequest/step.html", context,
+                                status=400 if request.method == "POST" else 200)
+
+    def letter_view(self, request, pk: int, letter_pk: int):
+        # Letters carry the applicant's name and address: the office only, never a public URL.
+        if not self._office(request):
+            raise PermissionDenied
+        letter = get_object_or_404(ReplyLetter, pk=letter_pk, request_id=pk)
+        return FileResponse(
+            letter.file.open("rb"), as_attachment=True,
+            filename=f"{letter.request.tracking_number}-{letter.get_kind_display()}.docx",
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+
+
+    def attachment_view(self, request, pk: int, attachment_pk: int):
+        if not self._office(request):
+            raise PermissionDenied
+        attachment = get_object_or_404(RequestAttachment, pk=attachment_pk, request_id=pk)
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True,
+            filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+            content_type=attachment.content_type or "application/octet-stream",
+        )
+
+
+class ReplyLetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReplyLetterTemplate
+        fields = ["kind", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 16, "cols": 80})}
+
+
+@admin.register(ReplyLetterTemplate)
+class ReplyLetterTemplateAdmin(admin.ModelAdmin):
+    form = ReplyLetterTemplateForm
+    list_display = ["kind", "title", "updated_at"]
+
+    def has_module_permission(self, request):
+        return policy.is_office(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.is_office(request.user) and super().has_view_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        kind = initial.get("kind") or request.GET.get("kind")
+        if kind in letters.DEFAULT_TEMPLATES:
+            initial["title"], initial["body"] = letters.DEFAULT_TEMPLATES[kind]
+        return initial

@@ -1,0 +1,110 @@
+"""The portal's search and filters over public items; the API uses the same FilterSet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from disclosure.catalogue.models import Channel, ChecklistCategory, ChecklistEntry, Department
+from disclosure.items import search
+from disclosure.items.models import DisclosureItem, Publication
+
+FIRST_YEAR = 2010  # 《高等学校信息公开办法》 came into force on 1 September 2010.
+
+
+def year_choices():
+    return [(y, f"{y}年") for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+
+def _entry_link():
+    return DisclosureItem.entries.through.objects.filter(disclosureitem_id=OuterRef("pk"))
+
+
+class DisclosureItemFilter(django_filters.FilterSet):
+    """Filters by checklist category and entry, department, year, channel; `q` searches last.
+
+    `qs` holds every match in the queryset's order (the API's and the download's date order); the
+    portal's search page ranks them with `ranked_ids`.
+
+    Every filter is an `EXISTS` or a range on the item itself, so no join repeats an item.
+    """
+
+    q = django_filters.CharFilter(
+        label="关键词", method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：招生 章程"}),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label="清单类别", queryset=ChecklistCategory.objects.order_by("number"),
+        to_field_name="number", method="filter_category", empty_label="全部类别",
+    )
+    entry = django_filters.ModelChoiceFilter(
+        label="清单事项", queryset=ChecklistEntry.objects.order_by("number").only("id", "number", "title"),
+        to_field_name="number", method="filter_entry", empty_label="全部事项",
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="发布部门", queryset=Department.objects.filter(active=True),
+        to_field_name="code", method="filter_department", empty_label="全部部门",
+    )
+    year = django_filters.ChoiceFilter(
+        label="发布年份", choices=year_choices, method="filter_year",
+        empty_label="全部年份",
+    )
+    channel = django_filters.ModelChoiceFilter(
+        label="公开渠道", queryset=Channel.objects.filter(active=True),
+        method="filter_channel", empty_label="全部渠道",
+    )
+
+    class Meta:
+        model = DisclosureItem
+        fields = ["q", "category", "entry", "department", "year", "channel"]
+
+    def filter_queryset(self, queryset):
+        # Every other filter first, then `q`: the words narrow what is already narrowed.
+        queryset = self.filter_all_but_query(queryset)
+        query = self.form.cleaned_data.get("q")
+        if query:
+            queryset = self.filters["q"].filter(queryset, query)
+        return queryset
+
+    def filter_all_but_query(self, queryset):
+        for name, value in self.form.cleaned_data.items():
+            if name != "q" and value not in (None, ""):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        # Every match, in the list's own order: the API and the download page through all of them.
+        return search.filter_items(queryset, value)
+
+    def ranked_ids(self, *, reach: int) -> list[int]:
+        """Ids of the items matching `q` and the other filters, best first (see search.rank_items).
+
+        Call after `is_valid()`.
+        """
+        queryset = self.filter_all_but_query(self.queryset)
+        return search.rank_items(queryset, self.form.cleaned_data.get("q") or "", reach=reach)
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(Exists(_entry_link().filter(checklistentry__category=value)))
+
+    def filter_entry(self, queryset, name, value):
+        return queryset.filter(Exists(_entry_link().filter(checklistentry=value)))
+
+    def filter_department(self, queryset, name, value):
+        return queryset.filter(department=value)
+
+    def filter_year(self, queryset, name, value):
+        # A range rather than __year, so the published_at index serves it.
+        value = int(value)
+        tz = timezone.get_current_timezone()
+        start = dt.datetime(value, 1, 1, tzinfo=tz)
+        return queryset.filter(published_at__gte=start, published_at__lt=start.replace(year=value + 1))
+
+    def filter_channel(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Publication.objects.filter(item_id=OuterRef("pk"), channel=value))
+        )

@@ -1,0 +1,11 @@
+"""The items app's side effects."""
+
+from django.dispatch import receiver
+
+from disclosure.items.actions import recompute_item_deadlines
+from disclosure.workcalendar.services import calendar_changed
+
+
+@receiver(calendar_changed)
+def recompute_on_calendar_change(sender, *, calendar, by=None, reason: str, **kwargs) -> int:
+    return recompute_item_deadlines(calendar=calendar, by=by, reason=reason)

@@ -1,0 +1,98 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from disclosure.access import policy
+from disclosure.site import services as site_services
+from disclosure.site.models import ErrorReport, Page
+
+
+@admin.register(Page)
+class PageAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "is_published", "updated_at", "updated_by"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "slug"]
+    readonly_fields = ["updated_at", "updated_by"]
+    fields = ["title", "slug", "body", "is_published", "sort_order", "updated_at", "updated_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return policy.is_office(request.user)
+
+    def has_add_permission(self, request):
+        return policy.is_office(request.user)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            site_services.save_page(obj, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+
+
+class ResolveForm(forms.ModelForm):
+    """What a handler enters: the outcome and whether the report was accepted."""
+
+    decision = forms.ChoiceField(
+        label="处理", required=False,
+        choices=[("", "暂不办结"), ("start", "开始处理"), ("resolved", "已更正/已答复，办结"),
+                 ("rejected", "不予采纳，办结")],
+    )
+
+    class Meta:
+        model = ErrorReport
+        fields = ["outcome"]
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision in ("resolved", "rejected") and not (cleaned.get("outcome") or "").strip():
+            self.add_error("outcome", "办结时请填写处理结果。")
+        return cleaned
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(SimpleHistoryAdmin):
+    form = ResolveForm
+    list_display = ["item", "kind", "department", "status", "submitted_at", "resolved_at"]
+    list_filter = ["status", "kind", "department"]
+    list_select_related = ["item", "department"]
+    search_fields = ["message", "item__title", "outcome"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [
+        "item", "department", "kind", "message", "name", "contact", "status", "submitted_at",
+        "handled_by", "resolved_at",
+    ]
+    fields = [*readonly_fields, "outcome", "decision"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if policy.sees_all_items(request.user):
+            return qs
+        return qs.filter(department__in=policy.user_department_ids(request.user))
+
+    def has_add_permission(self, request):
+        # Reports come from readers on the item page only.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return site_services.can_handle_error_report(request.user, obj) and not obj.is_closed
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        try:
+            if decision == "start":
+                site_services.start_error_report(obj, by=request.user)
+            elif decision in ("resolved", "rejected"):
+                site_services.resolve_error_report(
+                    obj, by=request.user, outcome=form.cleaned_data.get("outcome", ""),
+                    accepted=decision == "resolved",
+                )
+            else:
+                self.message_user(request, "未选择处理方式，未作更改。", messages.WARNING)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)

@@ -1,0 +1,61 @@
+"""Atom feeds of the latest public items: site-wide and per checklist category."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from disclosure.catalogue.models import ChecklistCategory
+from disclosure.items import selectors
+
+FEED_SIZE = 30
+
+
+class LatestItemsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self):
+        d = settings.DISCLOSURE
+        return f"{d['UNIVERSITY_NAME']}{d['SITE_NAME']} · 最新公开信息"
+
+    def link(self):
+        return reverse("disclosure:home")
+
+    def subtitle(self):
+        return "主动公开的最新信息"
+
+    def items(self):
+        return selectors.list_public_items()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # Summaries only: the feed never carries stored HTML.
+        # Plain text inside Atom's type="html" summary: escaped, or readers would render it as markup.
+        return escape(item.summary or item.title)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.last_updated_at
+
+    def item_author_name(self, item):
+        return item.department.name
+
+
+class CategoryItemsFeed(LatestItemsFeed):
+    def get_object(self, request, number):
+        return get_object_or_404(ChecklistCategory, number=number)
+
+    def title(self, obj):
+        return f"{super().title()} · {obj.name}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return selectors.list_public_items_in_category(obj)[:FEED_SIZE]

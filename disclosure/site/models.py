@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from disclosure.catalogue.models import Department
+from disclosure.items.models import DisclosureItem
+
+
+class Page(models.Model):
+    """A page of the site the office edits in the admin: the guide (信息公开指南) and others."""
+
+    GUIDE = "guide"
+
+    slug = models.SlugField(
+        "网址标识", max_length=60, unique=True,
+        help_text="英文字母、数字或连字符；信息公开指南固定为 guide。",
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField(
+        "正文", blank=True, help_text="可使用基本 HTML 格式；脚本和事件属性会在保存时被清除。"
+    )
+    is_published = models.BooleanField("对外显示", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=100)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="更新人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+
+    history = HistoricalRecords(verbose_name="页面历史")
+
+    class Meta:
+        verbose_name = "页面"
+        verbose_name_plural = "页面"
+        ordering = ["sort_order", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        from disclosure.core.sanitize import sanitize_html
+
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        if self.slug == self.GUIDE:
+            return reverse("disclosure:guide")
+        return reverse("disclosure:page", kwargs={"slug": self.slug})
+
+
+class ErrorReport(models.Model):
+    """A reader's report of an error in an item, or a question about it (纠错), tracked to an outcome."""
+
+    class Kind(models.TextChoices):
+        ERROR = "error", "信息有误"
+        QUESTION = "question", "咨询"
+
+    class Status(models.TextChoices):
+        NEW = "new", "待处理"
+        IN_PROGRESS = "in_progress", "处理中"
+        RESOLVED = "resolved", "已更正/已答复"
+        REJECTED = "rejected", "不予采纳"
+
+    item = models.ForeignKey(
+        DisclosureItem, verbose_name="公开事项", on_delete=models.CASCADE, related_name="error_reports"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="处理部门", on_delete=models.PROTECT, related_name="error_reports",
+        help_text="提交时事项的发布部门。",
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind, default=Kind.ERROR)
+    message = models.TextField("内容")
+    name = models.CharField("称呼", max_length=50, blank=True)
+    contact = models.CharField("联系方式", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status, default=Status.NEW, db_index=True)
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now, editable=False, db_index=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True, editable=False)
+    outcome = models.TextField(
+        "处理结果", blank=True, help_text="办结时必填：更正了什么，或答复的内容，或不予采纳的理由。"
+    )
+
+    history = HistoricalRecords(verbose_name="纠错处理历史")
+
+    class Meta:
+        verbose_name = "纠错与咨询"
+        verbose_name_plural = "纠错与咨询"
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "in_progress"]) | ~Q(outcome=""),
+                name="error_report_closed_has_outcome",
+                violation_error_message="办结时必须填写处理结果。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.item}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.RESOLVED, self.Status.REJECTED)

@@ -1,0 +1,48 @@
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from disclosure.annual_reports import views as report_views
+from disclosure.disclosure_requests import views as request_views
+from disclosure.site import feeds
+from disclosure.site import views as portal
+from disclosure.site.sitemaps import SITEMAPS
+
+app_name = "disclosure"
+
+urlpatterns = [
+    # The public portal.
+    path("", portal.HomeView.as_view(), name="home"),
+    path("checklist/", portal.ChecklistView.as_view(), name="checklist"),
+    path("checklist/<int:number>/", portal.EntryView.as_view(), name="entry"),
+    path("categories/<int:number>/", portal.CategoryView.as_view(), name="category"),
+    path("departments/", portal.DepartmentListView.as_view(), name="departments"),
+    path("departments/<slug:code>/", portal.DepartmentView.as_view(), name="department"),
+    path("items/<int:pk>/", portal.ItemDetailView.as_view(), name="item"),
+    path("items/<int:pk>/report/", portal.report_error, name="item_report"),
+    path("attachments/<int:pk>/", portal.download_attachment, name="attachment"),
+    path("search/", portal.SearchView.as_view(), name="search"),
+    path("guide/", portal.PageView.as_view(slug="guide"), name="guide"),
+    path("pages/<slug:slug>/", portal.PageView.as_view(), name="page"),
+    path("feeds/latest/", feeds.LatestItemsFeed(), name="feed"),
+    path("feeds/categories/<int:number>/", feeds.CategoryItemsFeed(), name="category_feed"),
+    path(
+        "sitemap.xml", sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "disclosure:sitemap_section"}, name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", portal.robots_txt, name="robots"),
+    # Disclosure requests (依申请公开).
+    path("requests/new/", request_views.request_create, name="request_create"),
+    path("requests/new/done/", request_views.request_created, name="request_created"),
+    path("requests/status/", request_views.request_status, name="request_status"),
+    path("requests/status/attachments/<int:pk>/", request_views.request_attachment,
+         name="request_attachment"),
+    # The yearly reports (信息公开年度报告).
+    path("reports/", report_views.ReportListView.as_view(), name="report_list"),
+    path("reports/<int:year>/", report_views.report_detail, name="report_detail"),
+    path("reports/<int:year>/docx", report_views.report_docx, name="report_docx"),
+    path("reports/<int:year>/compliance/", report_views.report_compliance, name="report_compliance"),
+]

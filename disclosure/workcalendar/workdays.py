@@ -1,0 +1,289 @@
+"""Working-day arithmetic over the Chinese statutory holiday calendar.
+
+Rules (../shared/domain/rules.md): a period of n working days starts the day after its start date
+(民法典 art. 201) and ends on the n-th working day strictly after it, also when the start date is itself
+a rest day. A working day is Monday to Friday, minus statutory holidays and State Council rest days,
+plus the weekend days declared make-up workdays (调休).
+
+The core functions are pure: they take a `WorkdayCalendar`. The calendar is built from three layers,
+the first that knows a day wins:
+1. overrides from the `Holiday` table (official notices loaded by the office, manual corrections);
+2. the official data shipped in `chinesecalendar` (2004–2026 in release 1.11);
+3. for a year with neither, a provisional rule: weekends plus the statutory holidays that can be
+   computed (1 Jan, Spring Festival eve and days 1–3, Qingming, 1–2 May, Dragon Boat, Mid-Autumn,
+   1–3 Oct). Any result that depends on such a day is marked provisional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from chinese_calendar import constants as official
+from lunardate import LunarDate
+
+ONE_DAY = dt.timedelta(days=1)
+# Years whose arrangement `chinesecalendar` publishes.
+OFFICIAL_LIBRARY_YEARS = frozenset(
+    range(min(official.holidays).year, max(official.holidays).year + 1)
+)
+
+HOLIDAY_NAMES_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """What the calendar says of one date."""
+
+    date: dt.date
+    is_workday: bool
+    name: str = ""  # the holiday's name, or "调休上班" for a make-up workday
+    makeup: bool = False  # a weekend day that is worked
+    provisional: bool = False  # from the computed rule, not an official arrangement
+    source: str = "weekday"  # "override", "official", "provisional" or "weekday"
+
+    @property
+    def reason(self) -> str:
+        """Why the day counts or not, in Chinese."""
+        if self.makeup:
+            return f"{self.name or '调休'}（周末调休上班）"
+        if self.is_workday:
+            return "工作日"
+        if self.name:
+            return f"{self.name}放假" + ("（暂按法定节日推算）" if self.provisional else "")
+        return "周六" if self.date.weekday() == 5 else "周日"
+
+
+@dataclass(frozen=True)
+class Override:
+    is_workday: bool
+    name: str = ""
+    official: bool = True
+
+
+@dataclass
+class WorkdayCalendar:
+    """A holiday calendar: the official library, overrides, and a provisional rule for the rest."""
+
+    overrides: Mapping[dt.date, Override] = field(default_factory=dict)
+    # Years for which the office has loaded an official arrangement into the `Holiday` table.
+    official_years: frozenset[int] = frozenset()
+    # Answers already worked out: a board or a list asks about the same days thousands of times.
+    _days: dict[dt.date, DayInfo] = field(default_factory=dict, repr=False, compare=False)
+
+    def is_official_year(self, year: int) -> bool:
+        return year in OFFICIAL_LIBRARY_YEARS or year in self.official_years
+
+    def day(self, date: dt.date) -> DayInfo:
+        info = self._days.get(date)
+        if info is None:
+            info = self._days[date] = self._work_out(date)
+        return info
+
+    def _work_out(self, date: dt.date) -> DayInfo:
+        weekend = date.weekday() >= 5
+        override = self.overrides.get(date)
+        if override is not None:
+            return DayInfo(
+                date,
+                override.is_workday,
+                override.name,
+                makeup=weekend and override.is_workday,
+                provisional=not override.official and not self.is_official_year(date.year),
+                source="override",
+            )
+        if date.year in OFFICIAL_LIBRARY_YEARS:
+            # The library's own tables: its lookup functions re-validate the date range on every
+            # call by scanning the whole table.
+            if date in official.workdays:
+                name = official.workdays[date]
+                name_zh = HOLIDAY_NAMES_ZH.get(name, name)
+                return DayInfo(date, True, name_zh or "调休上班", makeup=weekend, source="official")
+            if date in official.holidays:
+                name = official.holidays[date]
+                return DayInfo(date, False, HOLIDAY_NAMES_ZH.get(name, name), source="official")
+            return DayInfo(date, not weekend, source="weekday")
+        if date.year in self.official_years:
+            # The office loaded this year's notice: every exception is in the overrides.
+            return DayInfo(date, not weekend, source="weekday")
+        holiday = provisional_holidays(date.year).get(date)
+        if holiday:
+            return DayInfo(date, False, holiday, provisional=True, source="provisional")
+        return DayInfo(date, not weekend, provisional=True, source="provisional")
+
+    def is_workday(self, date: dt.date) -> bool:
+        return self.day(date).is_workday
+
+
+@lru_cache(maxsize=64)
+def provisional_holidays(year: int) -> dict[dt.date, str]:
+    """Statutory holidays of `year` that can be computed without the State Council's notice."""
+    days: dict[dt.date, str] = {}
+
+    def add(start: dt.date, count: int, name: str) -> None:
+        for i in range(count):
+            days[start + dt.timedelta(days=i)] = name
+
+    add(dt.date(year, 1, 1), 1, "元旦")
+    spring = LunarDate(year, 1, 1).to_solar_date()
+    add(spring - ONE_DAY, 4, "春节")  # eve and days 1-3 (全国年节及纪念日放假办法, 2024)
+    # Qingming: the solar term, by the usual 21st-century formula [Y*D + C] - L.
+    y = year % 100
+    add(dt.date(year, 4, int(y * 0.2422 + 4.81) - y // 4), 1, "清明节")
+    add(dt.date(year, 5, 1), 2, "劳动节")
+    add(LunarDate(year, 5, 5).to_solar_date(), 1, "端午节")
+    add(LunarDate(year, 8, 15).to_solar_date(), 1, "中秋节")
+    add(dt.date(year, 10, 1), 3, "国庆节")
+    return days
+
+
+@dataclass(frozen=True)
+class WorkdayExplanation:
+    """How a deadline was reached: the start, the counted days and every day passed over."""
+
+    start: dt.date
+    workdays: int
+    due: dt.date
+    counted: tuple[DayInfo, ...]
+    skipped: tuple[DayInfo, ...]
+
+    @property
+    def provisional(self) -> bool:
+        return any(d.provisional for d in self.counted + self.skipped)
+
+    @property
+    def makeup_days(self) -> tuple[DayInfo, ...]:
+        return tuple(d for d in self.counted if d.makeup)
+
+    @property
+    def holidays(self) -> tuple[DayInfo, ...]:
+        return tuple(d for d in self.skipped if d.name)
+
+    def lines(self) -> list[str]:
+        """The calculation in plain Chinese, one sentence a line."""
+        out = [f"自 {self.start:%Y年%m月%d日} 的次日起算 {self.workdays} 个工作日。"]
+        for name, group in _group_by_name(self.holidays):
+            out.append(f"跳过{name}假期：{_span(group)}（{len(group)} 天）。")
+        weekends = [d for d in self.skipped if not d.name]
+        if weekends:
+            out.append(f"跳过周末 {len(weekends)} 天。")
+        for d in self.makeup_days:
+            out.append(f"{d.date:%Y年%m月%d日}（{_WEEKDAYS[d.date.weekday()]}）为调休上班日，计入工作日。")
+        out.append(f"期限为 {self.due:%Y年%m月%d日}（{_WEEKDAYS[self.due.weekday()]}）。")
+        if self.provisional:
+            out.append("该期限跨越尚未公布放假安排的年份，暂按周末和法定节日推算，待官方安排公布后自动重算。")
+        return out
+
+
+_WEEKDAYS = "周一 周二 周三 周四 周五 周六 周日".split()
+
+
+def _group_by_name(days: Iterable[DayInfo]) -> list[tuple[str, list[DayInfo]]]:
+    groups: dict[str, list[DayInfo]] = {}
+    for d in days:
+        groups.setdefault(d.name, []).append(d)
+    return list(groups.items())
+
+
+def _span(days: list[DayInfo]) -> str:
+    first, last = days[0].date, days[-1].date
+    if first == last:
+        return f"{first:%Y年%m月%d日}"
+    return f"{first:%Y年%m月%d日}至{last:%m月%d日}"
+
+
+def explain_workdays(
+    start: dt.date, n: int, calendar: WorkdayCalendar | None = None
+) -> WorkdayExplanation:
+    """The date n working days after `start`, with every day counted or skipped on the way."""
+    if n < 0:
+        raise ValueError("工作日数不能为负数。")
+    calendar = calendar or default_calendar()
+    counted: list[DayInfo] = []
+    skipped: list[DayInfo] = []
+    current = start
+    while len(counted) < n:
+        current += ONE_DAY
+        info = calendar.day(current)
+        (counted if info.is_workday else skipped).append(info)
+    return WorkdayExplanation(start, n, current, tuple(counted), tuple(skipped))
+
+
+def add_workdays(start: dt.date, n: int, calendar: WorkdayCalendar | None = None) -> dt.date:
+    """The n-th working day strictly after `start` (`start` itself when n is 0)."""
+    return explain_workdays(start, n, calendar).due
+
+
+def workdays_between(a: dt.date, b: dt.date, calendar: WorkdayCalendar | None = None) -> int:
+    """Working days in (a, b]; negative, counting (b, a], when b is before a."""
+    if b < a:
+        return -workdays_between(b, a, calendar)
+    calendar = calendar or default_calendar()
+    count, current = 0, a
+    while current < b:
+        current += ONE_DAY
+        count += calendar.is_workday(current)
+    return count
+
+
+def next_workday(date: dt.date, calendar: WorkdayCalendar | None = None) -> dt.date:
+    """`date` itself when it is a working day, else the first working day after it."""
+    calendar = calendar or default_calendar()
+    while not calendar.is_workday(date):
+        date += ONE_DAY
+    return date
+
+
+# ---- The calendar in use: built once from the `Holiday` table, rebuilt when it changes ----
+
+_cache_lock = threading.Lock()
+_cached: tuple[float, WorkdayCalendar] | None = None
+# Other processes learn of a change within this many seconds (the table changes a few times a year).
+_CACHE_SECONDS = 60.0
+
+
+def default_calendar() -> WorkdayCalendar:
+    """The calendar of the `Holiday` table over the official library, cached per process."""
+    global _cached
+    now = time.monotonic()
+    cached = _cached
+    if cached is not None and now - cached[0] < _CACHE_SECONDS:
+        return cached[1]
+    with _cache_lock:
+        calendar = _load_calendar()
+        _cached = (now, calendar)
+    return calendar
+
+
+def forget_calendar() -> None:
+    """Drop the cached calendar, so that the next use reads the `Holiday` table again."""
+    global _cached
+    _cached = None
+
+
+def _load_calendar() -> WorkdayCalendar:
+    from disclosure.workcalendar.models import Holiday
+
+    overrides: dict[dt.date, Override] = {}
+    official_years: set[int] = set()
+    for date, is_workday, name, source in Holiday.objects.values_list(
+        "date", "is_workday", "name", "source"
+    ):
+        is_official = source == Holiday.Source.OFFICIAL
+        overrides[date] = Override(is_workday, name, official=is_official)
+        if is_official:
+            official_years.add(date.year)
+    return WorkdayCalendar(overrides, frozenset(official_years))
