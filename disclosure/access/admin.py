@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from disclosure.access.admin_base import DomainAdmin
 from disclosure.access.models import DeletionRecord, SecurityPolicy
 
 
 @admin.register(SecurityPolicy)
-class SecurityPolicyAdmin(admin.ModelAdmin):
+class SecurityPolicyAdmin(DomainAdmin):
     fields = ["require_staff_totp", "modified_at"]
     readonly_fields = ["modified_at"]
 
@@ -25,7 +26,7 @@ class SecurityPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeletionRecord)
-class DeletionRecordAdmin(admin.ModelAdmin):
+class DeletionRecordAdmin(DomainAdmin):
     list_display = ["deleted_at", "model", "object_pk", "object_repr", "deleted_by"]
     list_filter = ["model"]
     search_fields = ["object_repr", "object_pk"]

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from disclosure.access.admin_base import DomainHistoryAdmin
 from disclosure.annual_reports import actions as report_services
 from disclosure.annual_reports.models import AnnualReport, ChannelMetric, Complaint, DocumentCount
 
@@ -19,7 +19,7 @@ def _refuse(error: ValidationError):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(SimpleHistoryAdmin):
+class AnnualReportAdmin(DomainHistoryAdmin):
     list_display = ["year", "display_title", "status", "published_at", "published_by", "links"]
     list_filter = ["status"]
     readonly_fields = ["status", "published_at", "published_by", "created_by", "created_at", "links"]
@@ -108,7 +108,7 @@ def read_sheet(upload) -> list[dict]:
 
 
 @admin.register(ChannelMetric)
-class ChannelMetricAdmin(SimpleHistoryAdmin):
+class ChannelMetricAdmin(DomainHistoryAdmin):
     list_display = ["year", "channel", "section", "metric", "value", "note", "entered_by", "entered_at"]
     list_filter = ["year", "channel", "metric"]
     list_select_related = ["channel", "section", "entered_by"]
@@ -156,7 +156,7 @@ class ChannelMetricAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DocumentCount)
-class DocumentCountAdmin(SimpleHistoryAdmin):
+class DocumentCountAdmin(DomainHistoryAdmin):
     list_display = ["year", "kind", "value", "note", "entered_by", "entered_at"]
     list_filter = ["year", "kind"]
     fields = ["year", "kind", "value", "note"]
@@ -175,7 +175,7 @@ class DocumentCountAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SimpleHistoryAdmin):
+class ComplaintAdmin(DomainHistoryAdmin):
     list_display = ["received_on", "kind", "outcome", "decided_on", "created_by"]
     list_filter = ["kind", "outcome"]
     search_fields = ["summary", "outcome_note"]

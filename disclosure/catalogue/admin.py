@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from disclosure.access.admin_base import DomainAdmin, DomainTabularInline
 from disclosure.catalogue.models import (
     Channel,
     ChannelSection,
@@ -10,7 +11,7 @@ from disclosure.catalogue.models import (
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(DomainAdmin):
     list_display = ["name", "code", "kind", "active", "sort_order"]
     list_filter = ["kind", "active"]
     list_editable = ["sort_order"]
@@ -18,7 +19,7 @@ class DepartmentAdmin(admin.ModelAdmin):
     filter_horizontal = ["editors"]
 
 
-class ChecklistEntryInline(admin.TabularInline):
+class ChecklistEntryInline(DomainTabularInline):
     model = ChecklistEntry
     fields = ["number", "title"]
     readonly_fields = ["number", "title"]
@@ -31,7 +32,7 @@ class ChecklistEntryInline(admin.TabularInline):
 
 
 @admin.register(ChecklistCategory)
-class ChecklistCategoryAdmin(admin.ModelAdmin):
+class ChecklistCategoryAdmin(DomainAdmin):
     list_display = ["number", "name"]
     readonly_fields = ["number", "name"]
     inlines = [ChecklistEntryInline]
@@ -44,7 +45,7 @@ class ChecklistCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistEntry)
-class ChecklistEntryAdmin(admin.ModelAdmin):
+class ChecklistEntryAdmin(DomainAdmin):
     list_display = ["number", "title", "category", "update_cadence"]
     list_filter = ["category", "update_cadence", "responsible_departments"]
     search_fields = ["title", "legal_basis"]
@@ -61,13 +62,13 @@ class ChecklistEntryAdmin(admin.ModelAdmin):
         return False
 
 
-class ChannelSectionInline(admin.TabularInline):
+class ChannelSectionInline(DomainTabularInline):
     model = ChannelSection
     extra = 0
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(DomainAdmin):
     list_display = ["name", "kind", "url", "active", "sort_order"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]

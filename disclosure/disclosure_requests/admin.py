@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from disclosure.access import policy
+from disclosure.access.admin_base import DomainAdmin, DomainTabularInline
 from disclosure.disclosure_requests import actions as request_services
 from disclosure.disclosure_requests import letters
 from disclosure.disclosure_requests.clock import clock_for
@@ -39,7 +40,7 @@ PRIVATE_FIELDS = (*request_services.APPLICANT_FIELDS, "description", "purpose", 
                   "reply_text", "closing_note", "check_code", "reply_refer_to", "extension_reason")
 
 
-class RequestEventInline(admin.TabularInline):
+class RequestEventInline(DomainTabularInline):
     model = RequestEvent
     fields = ["at", "action", "on", "actor", "note"]
     readonly_fields = fields
@@ -73,7 +74,7 @@ class ConsultationPauseInline(RequestEventInline):
         return ["letter_sent_on", "answered_on"]
 
 
-class ReplyLetterInline(admin.TabularInline):
+class ReplyLetterInline(DomainTabularInline):
     model = ReplyLetter
     fields = ["kind", "generated_at", "generated_by", "download"]
     readonly_fields = fields
@@ -93,7 +94,7 @@ class ReplyLetterInline(admin.TabularInline):
         return format_html('<a href="{}">下载 .docx</a>', url)
 
 
-class RequestAttachmentInline(admin.TabularInline):
+class RequestAttachmentInline(DomainTabularInline):
     model = RequestAttachment
     fields = ["kind", "title", "file", "size", "download"]
     readonly_fields = ["size", "download"]
@@ -232,7 +233,7 @@ STEP_FORMS = {
 
 
 @admin.register(DisclosureRequest)
-class DisclosureRequestAdmin(admin.ModelAdmin):
+class DisclosureRequestAdmin(DomainAdmin):
     list_display = ["tracking_number", "status", "applicant_type", "channel", "received_on",
                     "due_column", "reply_type", "answered_on"]
     list_filter = ["status", "applicant_type", "channel", "reply_type", "due_provisional"]
@@ -457,7 +458,7 @@ class ReplyLetterTemplateForm(forms.ModelForm):
 
 
 @admin.register(ReplyLetterTemplate)
-class ReplyLetterTemplateAdmin(admin.ModelAdmin):
+class ReplyLetterTemplateAdmin(DomainAdmin):
     form = ReplyLetterTemplateForm
     list_display = ["kind", "title", "updated_at"]
 

@@ -257,6 +257,14 @@ class DisclosureRequest(models.Model):
 
     objects = DisclosureRequestQuerySet.as_manager()
 
+    # The applicant's personal data and what they wrote: the disclosure office alone sees, filters,
+    # searches, sorts or exports these (disclosure.access.policy); the supervisor sees the rest.
+    personal_fields = (
+        "applicant_name", "id_number", "contact_name", "phone", "email", "postal_address",
+        "postal_code", "check_code", "description", "purpose", "correction_note", "reply_text",
+        "reply_refer_to", "closing_note", "extension_reason",
+    )
+
     class Meta:
         verbose_name = "信息公开申请"
         verbose_name_plural = "信息公开申请"
@@ -301,6 +309,9 @@ OPEN_STATUSES = (
 class ConsultationPause(models.Model):
     """A third-party consultation (征求第三方意见): the reply clock does not run meanwhile."""
 
+    # Who the third party is, and what was written: the office's alone.
+    personal_fields = ("third_party", "note")
+
     request = models.ForeignKey(
         DisclosureRequest, verbose_name="申请", on_delete=models.CASCADE, related_name="pauses"
     )
@@ -325,11 +336,15 @@ class ConsultationPause(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.third_party}（{self.letter_sent_on}）"
+        # Shown in lists and inlines to roles that may not see who the third party is.
+        return f"征求第三方意见（{self.letter_sent_on}）"
 
 
 class RequestEvent(models.Model):
     """One step in a request's life: who, when, what. Written by the services only."""
+
+    # Notes may quote the applicant; `data` may hold what an applicant typed.
+    personal_fields = ("note", "data")
 
     class Action(models.TextChoices):
         RECEIVED = "received", "收到申请"
@@ -377,6 +392,9 @@ def request_upload_to(instance, filename: str) -> str:
 
 class RequestAttachment(models.Model):
     """A file of a request: material from the applicant, or information given with the reply."""
+
+    # Files sent by or to the applicant.
+    personal_fields = ("title", "file", "original_name")
 
     class Kind(models.TextChoices):
         APPLICATION = "application", "申请材料"
@@ -440,6 +458,9 @@ class ReplyLetterTemplate(models.Model):
 
 class ReplyLetter(models.Model):
     """A reply letter produced for a request, archived with it."""
+
+    # A letter names the applicant and their address.
+    personal_fields = ("file",)
 
     request = models.ForeignKey(
         DisclosureRequest, verbose_name="申请", on_delete=models.CASCADE, related_name="letters"

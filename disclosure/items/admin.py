@@ -17,9 +17,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.access import policy
+from disclosure.access.admin_base import DomainHistoryAdmin, DomainTabularInline
 from disclosure.items import actions as item_actions
 from disclosure.items import deadlines, transfer
 from disclosure.items.actions import EDITABLE_FIELDS, can_edit_item, check_edit
@@ -36,20 +36,20 @@ def _messages(error: Exception) -> list[str]:
     return list(getattr(error, "messages", None) or [str(error) or "您没有执行此操作的权限。"])
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(DomainTabularInline):
     model = Attachment
     fields = ["title", "file", "sort_order", "size", "content_type"]
     readonly_fields = ["size", "content_type"]
     extra = 0
 
 
-class PublicationInline(admin.TabularInline):
+class PublicationInline(DomainTabularInline):
     model = Publication
     fields = ["channel", "section", "url", "published_on"]
     extra = 0
 
 
-class ItemEventInline(admin.TabularInline):
+class ItemEventInline(DomainTabularInline):
     model = ItemEvent
     fields = ["at", "action", "actor", "note"]
     readonly_fields = fields
@@ -217,7 +217,7 @@ class ProducedYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(DisclosureItem)
-class DisclosureItemAdmin(SimpleHistoryAdmin):
+class DisclosureItemAdmin(DomainHistoryAdmin):
     form = DisclosureItemForm
     list_display = ["title", "department", "status", "attribute", "produced_on", "published_at",
                     "deadline_column"]

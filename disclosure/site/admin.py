@@ -1,15 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.access import policy
+from disclosure.access.admin_base import DomainHistoryAdmin
 from disclosure.site import services as site_services
 from disclosure.site.models import ErrorReport, Page
 
 
 @admin.register(Page)
-class PageAdmin(SimpleHistoryAdmin):
+class PageAdmin(DomainHistoryAdmin):
     list_display = ["title", "slug", "is_published", "updated_at", "updated_by"]
     list_filter = ["is_published"]
     search_fields = ["title", "slug"]
@@ -51,7 +51,7 @@ class ResolveForm(forms.ModelForm):
 
 
 @admin.register(ErrorReport)
-class ErrorReportAdmin(SimpleHistoryAdmin):
+class ErrorReportAdmin(DomainHistoryAdmin):
     form = ResolveForm
     list_display = ["item", "kind", "department", "status", "submitted_at", "resolved_at"]
     list_filter = ["status", "kind", "department"]

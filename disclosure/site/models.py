@@ -55,6 +55,9 @@ class Page(models.Model):
 class ErrorReport(models.Model):
     """A reader's report of an error in an item, or a question about it (纠错), tracked to an outcome."""
 
+    # Whoever reported the error: their name and contact are the office's and the department's alone.
+    personal_fields = ("name", "contact")
+
     class Kind(models.TextChoices):
         ERROR = "error", "信息有误"
         QUESTION = "question", "咨询"

@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from disclosure.access.admin_base import DomainAdmin
 from disclosure.workcalendar import services as calendar_services
 from disclosure.workcalendar.models import Holiday
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(DomainAdmin):
     list_display = ["date", "name", "is_workday", "source", "note"]
     list_filter = ["source", "is_workday"]
     search_fields = ["name", "note"]
