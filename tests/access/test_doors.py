@@ -150,18 +150,18 @@ def test_no_personal_lookup_for_roles_without_the_right(model, model_admin, worl
 
 
 def _admin_urls(model, model_admin, obj):
-    info = (model._meta.app_label, model._meta.model_name)
-    urls = {"changelist": reverse("admin:%s_%s_changelist" % info)}
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    urls = {"changelist": reverse(f"{prefix}_changelist")}
     try:
-        urls["add"] = reverse("admin:%s_%s_add" % info)
+        urls["add"] = reverse(f"{prefix}_add")
     except NoReverseMatch:
         pass
     if obj is not None:
         for view in ("change", "history", "delete"):
-            urls[view] = reverse(f"admin:%s_%s_{view}" % info, args=[obj.pk])
+            urls[view] = reverse(f"{prefix}_{view}", args=[obj.pk])
         history = getattr(obj, "history", None)
         if history is not None and hasattr(history, "first") and history.first() is not None:
-            urls["history_form"] = reverse("admin:%s_%s_simple_history" % info,
+            urls["history_form"] = reverse(f"{prefix}_simple_history",
                                            args=[obj.pk, history.first().history_id])
     return urls
 
