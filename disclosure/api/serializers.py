@@ -165,6 +165,37 @@ class StaffItemSerializer(ItemSerializer):
         ]
 
 
+class StaffItemDetailSerializer(StaffItemSerializer):
+    """One item for staff, with what they may do to it now and its pending revision (not in lists:
+    both cost queries per item)."""
+
+    available_actions = serializers.SerializerMethodField(
+        help_text="当前用户此刻可对该事项执行的操作（来自事项的操作表）。")
+    pending_revision = serializers.SerializerMethodField(
+        help_text="已发布事项待审核的修订：每项修改的原内容与新内容；没有则为 null。")
+
+    class Meta(StaffItemSerializer.Meta):
+        fields = [*StaffItemSerializer.Meta.fields, "available_actions", "pending_revision"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, item) -> list[str]:
+        from disclosure.items.actions import ITEM_ACTIONS
+
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [action.name for action in ITEM_ACTIONS.available(item, user)] if user else []
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField(), allow_null=True))
+    def get_pending_revision(self, item):
+        from disclosure.items.actions import pending_revision, revision_diff
+
+        revision = pending_revision(item)
+        if revision is None:
+            return None
+        return [{"field": what, "before": before, "after": after}
+                for what, before, after in revision_diff(revision)]
+
+
 class ItemWriteSerializer(serializers.Serializer):
     """What staff may set; the services decide what is allowed and save it."""
 

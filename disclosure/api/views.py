@@ -41,7 +41,7 @@ from disclosure.disclosure_requests.forms import DisclosureRequestForm
 from disclosure.disclosure_requests.models import DisclosureRequest, RequestEvent
 from disclosure.items import actions as item_actions
 from disclosure.items import selectors
-from disclosure.items.models import DisclosureItem, Publication
+from disclosure.items.models import Attachment, DisclosureItem, Publication
 
 from . import serializers as s
 from .filters import PublicItemFilter, StaffItemFilter
@@ -53,13 +53,18 @@ MAX_ID = 2**63 - 1
 EXPORT_CHUNK = 500
 
 
-def _with_related(queryset):
-    """What an item's representation needs, in a fixed number of queries per page."""
+def _with_related(queryset, *, staff: bool = False):
+    """What an item's representation needs, in a fixed number of queries per page.
+
+    The public sees reviewed attachments and records only; staff also those of a pending revision.
+    """
+    attachments = Attachment.objects.all() if staff else Attachment.objects.live()
+    publications = Publication.objects.all() if staff else Publication.objects.live()
     return queryset.select_related("department").prefetch_related(
         Prefetch("entries", queryset=ChecklistEntry.objects.select_related("category")
                  .only("id", "number", "title", "category__number")),
-        "attachments",
-        Prefetch("publications", queryset=Publication.objects.select_related("channel", "section")),
+        Prefetch("attachments", queryset=attachments),
+        Prefetch("publications", queryset=publications.select_related("channel", "section")),
     )
 
 
@@ -461,20 +466,20 @@ STAFF_AUTH = [TokenAuthentication, SessionAuthentication]
 def _staff_action(summary: str, description: str, request=None):
     return extend_schema(
         summary=summary, description=description, request=request,
-        responses={200: s.StaffItemSerializer},
+        responses={200: s.StaffItemDetailSerializer},
     )
 
 
 @extend_schema_view(
     list=extend_schema(summary="（工作人员）可见的公开事项",
                        description="信息公开办公室和监督部门看到全部事项，部门信息员只看到本部门的。"),
-    retrieve=extend_schema(summary="（工作人员）公开事项详情"),
+    retrieve=extend_schema(summary="（工作人员）公开事项详情", responses=s.StaffItemDetailSerializer),
     create=extend_schema(summary="（工作人员）新建公开事项", description="以草稿创建，只能建在本人负责的部门。",
-                         request=s.ItemWriteSerializer, responses={201: s.StaffItemSerializer}),
+                         request=s.ItemWriteSerializer, responses={201: s.StaffItemDetailSerializer}),
     update=extend_schema(summary="（工作人员）修改公开事项",
-                         request=s.ItemWriteSerializer, responses={200: s.StaffItemSerializer}),
+                         request=s.ItemWriteSerializer, responses={200: s.StaffItemDetailSerializer}),
     partial_update=extend_schema(summary="（工作人员）修改公开事项的部分字段",
-                                 request=s.ItemWriteSerializer, responses={200: s.StaffItemSerializer}),
+                                 request=s.ItemWriteSerializer, responses={200: s.StaffItemDetailSerializer}),
 )
 class StaffItemViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -490,7 +495,10 @@ class StaffItemViewSet(
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return _with_related(DisclosureItem.objects.visible_to(self.request.user))
+        return _with_related(DisclosureItem.objects.visible_to(self.request.user), staff=True)
+
+    def get_serializer_class(self):
+        return s.StaffItemSerializer if self.action == "list" else s.StaffItemDetailSerializer
 
     def get_object(self):
         pk = _lookup_id(self.kwargs["pk"])
@@ -570,6 +578,27 @@ class StaffItemViewSet(
             self.get_object(), by=request.user, changed_on=data["changed_on"],
             note=data.get("note", ""),
         ))
+
+    @_staff_action("撤回提交", "部门在保密审查前撤回已提交审核的事项。", s.NoteSerializer)
+    @action(detail=True, methods=["post"], url_path="take-back")
+    def take_back(self, request, pk=None):
+        data = self._input(s.NoteSerializer)
+        return self._respond(item_actions.take_back_submission(
+            self.get_object(), by=request.user, note=data.get("note", "")))
+
+    @_staff_action("发布修订", "信息公开办公室审核部门对已发布事项的修订并发布。", s.NoteSerializer)
+    @action(detail=True, methods=["post"], url_path="publish-revision")
+    def publish_revision(self, request, pk=None):
+        data = self._input(s.NoteSerializer)
+        return self._respond(item_actions.publish_revision(
+            self.get_object(), by=request.user, note=data.get("note", "")))
+
+    @_staff_action("退回修订", "信息公开办公室退回部门对已发布事项的修订，须填写理由。", s.CommentSerializer)
+    @action(detail=True, methods=["post"], url_path="reject-revision")
+    def reject_revision(self, request, pk=None):
+        data = self._input(s.CommentSerializer)
+        return self._respond(item_actions.reject_revision(
+            self.get_object(), by=request.user, comment=data["comment"]))
 
     @_staff_action("发布更新", "登记了变更的已发布事项，其更新内容已对外发布。", s.NoteSerializer)
     @action(detail=True, methods=["post"], url_path="publish-update")

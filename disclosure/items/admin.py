@@ -4,7 +4,6 @@ the user may see, and every state change goes through a service."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,7 +23,7 @@ from disclosure.items import actions as item_actions
 from disclosure.items import deadlines, transfer
 from disclosure.items.actions import EDITABLE_FIELDS, can_edit_item, check_edit
 from disclosure.items.deadlines import DeadlineState
-from disclosure.items.models import Attachment, DisclosureItem, ItemEvent, Publication
+from disclosure.items.models import Attachment, DisclosureItem, ItemEvent, ItemRevision, Publication
 
 Status = DisclosureItem.Status
 
@@ -36,17 +35,39 @@ def _messages(error: Exception) -> list[str]:
     return list(getattr(error, "messages", None) or [str(error) or "您没有执行此操作的权限。"])
 
 
-class AttachmentInline(DomainTabularInline):
+class ItemRowInline(DomainTabularInline):
+    """Attachments and publication records: saved one by one through `save_item_row`."""
+
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        # On a published item the department adds rows (to its pending revision) but changes none.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or item_actions.may_change_rows(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or item_actions.may_change_rows(request.user, obj))
+
+
+class AttachmentInline(ItemRowInline):
     model = Attachment
-    fields = ["title", "file", "sort_order", "size", "content_type"]
-    readonly_fields = ["size", "content_type"]
-    extra = 0
+    fields = ["title", "file", "sort_order", "size", "content_type", "pending"]
+    readonly_fields = ["size", "content_type", "pending"]
+
+    @admin.display(description="公开状态")
+    def pending(self, row):
+        return "待审核后公开" if row.pending_revision_id else "—"
 
 
-class PublicationInline(DomainTabularInline):
+class PublicationInline(ItemRowInline):
     model = Publication
-    fields = ["channel", "section", "url", "published_on"]
-    extra = 0
+    fields = ["channel", "section", "url", "published_on", "pending"]
+    readonly_fields = ["pending"]
+
+    @admin.display(description="公开状态")
+    def pending(self, row):
+        return "待审核后公开" if row.pending_revision_id else "—"
 
 
 class ItemEventInline(DomainTabularInline):
@@ -59,6 +80,21 @@ class ItemEventInline(DomainTabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ItemRevisionInline(DomainTabularInline):
+    model = ItemRevision
+    fields = ["status", "created_by", "created_at", "decided_by", "decided_at", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "修订记录（已发布事项的修改，经办公室审核后公开）"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -105,82 +141,6 @@ class DisclosureItemForm(forms.ModelForm):
         except (ValidationError, PermissionDenied) as error:
             raise ValidationError(_messages(error)) from error
         return cleaned
-
-
-@dataclass(frozen=True)
-class WorkflowStep:
-    label: str
-    office_only: bool
-    statuses: tuple[str, ...]
-    input: str = ""  # "comment", "reason", "note", "changed_on" or "decision"
-    input_label: str = ""
-    css: str = ""
-
-
-# The buttons on the item page; each posts to `workflow/<name>/`, which calls the service of that name.
-WORKFLOW = {
-    "submit": WorkflowStep("提交审核", False, (Status.DRAFT,)),
-    "refer": WorkflowStep("报请学校审定公开属性", False, (Status.DRAFT,), "note", "难以确定的原因"),
-    "decide": WorkflowStep("审定公开属性", True, (Status.DRAFT,), "decision", "审定说明"),
-    "review": WorkflowStep("确认保密审查通过", True, (Status.IN_REVIEW,), "note", "审查意见（可选）"),
-    "publish": WorkflowStep("发布", True, (Status.IN_REVIEW,), css="default"),
-    "return": WorkflowStep("退回修改", True, (Status.IN_REVIEW,), "comment", "审核意见"),
-    "record_change": WorkflowStep("登记变更", False, (Status.PUBLISHED,), "changed_on", "变更之日"),
-    "publish_update": WorkflowStep("发布更新", False, (Status.PUBLISHED,), "note", "更新说明（可选）"),
-    "withdraw": WorkflowStep("撤回", True, (Status.PUBLISHED,), "reason", "撤回原因"),
-}
-
-
-def _step_applies(name: str, item: DisclosureItem) -> bool:
-    if name == "refer":
-        return not item.attribute_referred
-    if name == "decide":
-        return item.attribute_referred
-    if name == "submit":
-        return not item.attribute_referred
-    if name == "review":
-        return item.reviewed_at is None
-    if name == "publish":
-        return item.reviewed_at is not None
-    if name == "publish_update":
-        return item.changed_on is not None and item.updated_at is None
-    return True
-
-
-def _parse_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError as error:
-        raise ValidationError("请按“年-月-日”格式填写日期，如 2026-03-02。") from error
-
-
-def run_step(name: str, item: DisclosureItem, user, data) -> DisclosureItem:
-    """Call the service behind one workflow button with the posted input."""
-    text = (data.get("text") or "").strip()
-    if name == "submit":
-        return item_actions.submit_for_review(item, by=user)
-    if name == "refer":
-        return item_actions.refer_attribute(item, by=user, note=text)
-    if name == "decide":
-        attribute = data.get("attribute", "")
-        if attribute not in DisclosureItem.Attribute.values:
-            raise ValidationError("请选择审定后的公开属性。")
-        return item_actions.decide_attribute(item, by=user, attribute=attribute,
-                                         exemption_reason=data.get("exemption_reason", ""), note=text)
-    if name == "review":
-        return item_actions.confirm_review(item, by=user, note=text)
-    if name == "publish":
-        return item_actions.publish_item(item, by=user)
-    if name == "return":
-        return item_actions.return_to_draft(item, by=user, comment=text)
-    if name == "record_change":
-        return item_actions.record_change(item, by=user, changed_on=_parse_date(data.get("changed_on")),
-                                      note=text)
-    if name == "publish_update":
-        return item_actions.publish_update(item, by=user, note=text)
-    if name == "withdraw":
-        return item_actions.withdraw_item(item, by=user, reason=text)
-    raise Http404
 
 
 class ProducedYearFilter(admin.SimpleListFilter):
@@ -232,7 +192,7 @@ class DisclosureItemAdmin(DomainHistoryAdmin):
     readonly_fields = ["status", "publish_due", "update_due", "deadline_column", "published_at",
                        "updated_at", "reviewed_by", "reviewed_at", "review_comment",
                        "withdrawn_reason", "attribute_referred", "version"]
-    inlines = [AttachmentInline, PublicationInline, ItemEventInline]
+    inlines = [AttachmentInline, PublicationInline, ItemRevisionInline, ItemEventInline]
     actions = ["submit_selected", "review_selected", "publish_selected", "export_selected_xlsx",
                "export_selected_csv"]
     fieldsets = [
@@ -335,6 +295,26 @@ class DisclosureItemAdmin(DomainHistoryAdmin):
         if not getattr(request, "_item_save_failed", False):
             super().save_related(request, form, formsets, change)
 
+    def save_formset(self, request, form, formset, change):
+        # Every attachment and publication record goes through the item's rule and its timeline.
+        if formset.model not in (Attachment, Publication):
+            return super().save_formset(request, form, formset, change)
+        try:
+            rows = formset.save(commit=False)
+            for row in formset.deleted_objects:
+                item_actions.save_item_row(row, by=request.user, removed=True)
+            for row in rows:
+                item_actions.save_item_row(row, by=request.user)
+        except ValidationError as error:
+            transaction.set_rollback(True)
+            request._item_save_failed = True
+            for message in _messages(error):
+                self.message_user(request, message, messages.ERROR)
+        except PermissionDenied as error:
+            transaction.set_rollback(True)
+            request._item_save_failed = True
+            self.message_user(request, _messages(error)[0], messages.ERROR)
+
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(request, "_item_save_failed", False):
             return []
@@ -423,23 +403,19 @@ class DisclosureItemAdmin(DomainHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def workflow_steps(self, request, item: DisclosureItem) -> list[tuple[str, WorkflowStep]]:
-        user = request.user
-        if not super().has_change_permission(request):
-            return []  # the supervisor reads only
-        office = policy.can_publish(user)
-        return [
-            (name, step) for name, step in WORKFLOW.items()
-            if item.status in step.statuses
-            and (office if step.office_only else can_edit_item(user, item))
-            and _step_applies(name, item)
-        ]
+    def workflow_steps(self, request, item: DisclosureItem):
+        """The buttons: the verbs of the action table this user may run on this item now."""
+        return [(action.name, action) for action in item_actions.ITEM_ACTIONS.available(item, request.user)]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         item = self.get_object(request, unquote(object_id))
         if item is not None:
             extra_context["workflow_steps"] = self.workflow_steps(request, item)
+            revision = item_actions.pending_revision(item)
+            if revision is not None:
+                extra_context["pending_revision"] = revision
+                extra_context["revision_diff"] = item_actions.revision_diff(revision)
             extra_context["attribute_choices"] = DisclosureItem.Attribute.choices
             extra_context["exemption_choices"] = DisclosureItem.ExemptionReason.choices
         return super().change_view(request, object_id, form_url, extra_context)
@@ -449,18 +425,17 @@ class DisclosureItemAdmin(DomainHistoryAdmin):
             return HttpResponse("请使用事项页面上的按钮。", status=405,
                                 content_type="text/plain; charset=utf-8")
         item = self._visible_or_404(request, object_id)
-        if step not in WORKFLOW:
+        if step not in item_actions.ITEM_ACTIONS:
             raise Http404
-        if not super().has_change_permission(request):
-            raise PermissionDenied
         change_url = reverse("admin:items_disclosureitem_change", args=[item.pk])
         try:
-            run_step(step, item, request.user, request.POST)
-        except (ValidationError, PermissionDenied) as error:
+            item_actions.run_item_action(step, item, by=request.user, data=request.POST)
+        except ValidationError as error:
             for message in _messages(error):
                 self.message_user(request, message, messages.ERROR)
         else:
-            self.message_user(request, f"已{WORKFLOW[step].label}：《{item.title}》。", messages.SUCCESS)
+            label = item_actions.ITEM_ACTIONS[step].label
+            self.message_user(request, f"已{label}：《{item.title}》。", messages.SUCCESS)
         return HttpResponseRedirect(change_url)
 
     def changelist_view(self, request, extra_context=None):

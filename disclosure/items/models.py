@@ -228,16 +228,22 @@ def attachment_upload_to(instance: "Attachment", filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class AttachmentQuerySet(models.QuerySet):
+class ItemRowQuerySet(models.QuerySet):
+    def live(self):
+        """Rows the office has reviewed: not waiting in a pending revision."""
+        return self.filter(pending_revision__isnull=True)
+
     def published(self):
-        """Attachments the public may download: of a public item, and not awaiting review."""
-        return self.filter(item__in=DisclosureItem.objects.public(), pending_revision__isnull=True)
+        """What the public sees: reviewed rows of a public item. Every public door starts here."""
+        return self.live().filter(item__in=DisclosureItem.objects.public().values("pk"))
 
 
-class PublicationQuerySet(models.QuerySet):
-    def published(self):
-        """Publication records the public sees: of a public item, and not awaiting review."""
-        return self.filter(item__in=DisclosureItem.objects.public(), pending_revision__isnull=True)
+class AttachmentQuerySet(ItemRowQuerySet):
+    pass
+
+
+class PublicationQuerySet(ItemRowQuerySet):
+    pass
 
 
 class Attachment(models.Model):
@@ -338,6 +344,7 @@ class ItemEvent(models.Model):
         CREATED = "created", "创建"
         EDITED = "edited", "修改"
         SUBMITTED = "submitted", "提交审核"
+        TAKEN_BACK = "taken_back", "撤回提交"
         RETURNED = "returned", "退回修改"
         REVIEWED = "reviewed", "保密审查通过"
         PUBLISHED = "published", "发布"

@@ -56,8 +56,8 @@ def get_public_item(pk: int) -> DisclosureItem:
         .select_related("department")
         .prefetch_related(
             Prefetch("entries", queryset=ChecklistEntry.objects.only("id", "number", "title")),
-            "attachments",
-            Prefetch("publications", queryset=Publication.objects.select_related("channel")),
+            Prefetch("attachments", queryset=Attachment.objects.live()),
+            Prefetch("publications", queryset=Publication.objects.live().select_related("channel")),
         )
         .defer("search_title", "search_body", "search_vector")
         .get(pk=pk)
@@ -76,9 +76,7 @@ def get_public_item_title(pk: int) -> DisclosureItem:
 
 def get_public_attachment(pk: int) -> Attachment:
     """An attachment whose item is public. Raises DoesNotExist otherwise."""
-    return Attachment.objects.select_related("item").get(
-        pk=pk, item__in=DisclosureItem.objects.public().values("pk")
-    )
+    return Attachment.objects.published().select_related("item").get(pk=pk)
 
 
 def academic_year_start(today: dt.date | None = None) -> dt.date:
