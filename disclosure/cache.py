@@ -38,6 +38,12 @@ _HEADERS_KEPT = ("Content-Type", "Content-Language", "Link")
 _memo = threading.local()
 
 
+def _clock_generation() -> int:
+    # Microseconds: a number lost and started again within the same millisecond (a purge right
+    # after an eviction) would otherwise be the old one, and its pages would match again.
+    return time.time_ns() // 1_000
+
+
 def _setting(name: str, default):
     return getattr(settings, name, default)
 
@@ -51,7 +57,7 @@ def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
         # Lost (eviction, a Redis restart): start from the clock so that no old page matches again.
-        cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, timeout=None)
+        cache.add(GENERATION_KEY, _clock_generation(), timeout=None)
         value = cache.get(GENERATION_KEY) or 0
     _memo.value = (now, value)
     return value
@@ -63,7 +69,7 @@ def bump_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, timeout=None)
+        cache.add(GENERATION_KEY, _clock_generation(), timeout=None)
 
 
 def purge_public_pages() -> None:
