@@ -11,7 +11,9 @@ included); the process that made the change forgets its memo at once.
 
 Only anonymous GET requests are cached: no session or pending-message cookie, no Authorization
 header (an API token). Only complete 200 responses are stored that set no cookie, do not vary by
-cookie and hold no per-visitor token (a CSRF token in a form, a CSP nonce).
+cookie and hold no per-visitor token (a CSRF token in a form, a CSP nonce). Such a page is marked
+public (`is_public_page`), served from the store or not, so that disclosure.cache_headers lets
+shared caches keep it for a few seconds too.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ GENERATION_MEMO_SECONDS = 1.0
 EXCLUDED_PREFIXES = ("/admin/", "/attachments/", "/media/", "/static/", "/accounts/")
 # The security headers are added afresh to every response by the middleware around this one.
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "Link")
+_PUBLIC_MARK = "_disclosure_public_page"
 
 _memo = threading.local()
 
@@ -46,6 +49,11 @@ def _clock_generation() -> int:
 
 def _setting(name: str, default):
     return getattr(settings, name, default)
+
+
+def is_public_page(response) -> bool:
+    """Whether `response` is a public page that anyone may be served (stored or served from store)."""
+    return getattr(response, _PUBLIC_MARK, False)
 
 
 def generation() -> int:
@@ -129,14 +137,11 @@ def _lookup(request):
     for name, value in headers:
         response[name] = value
     response["X-Page-Cache"] = "hit"
+    setattr(response, _PUBLIC_MARK, True)
     return key, response
 
 
-def _store(key, request, response) -> None:
-    if key is None or not _cacheable_response(request, response):
-        return
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
+def _store(key, response) -> None:
     headers = [(name, response[name]) for name in _HEADERS_KEPT if response.has_header(name)]
     try:
         cache.set(key, (response.content, headers), _setting("PUBLIC_PAGE_CACHE_SECONDS", PAGE_TIMEOUT_SECONDS))
@@ -144,21 +149,29 @@ def _store(key, request, response) -> None:
         pass
 
 
+def _serve(request, respond):
+    if not _cacheable_request(request):
+        return respond()
+    key, cached = _lookup(request)
+    if cached is not None:
+        return cached
+    response = respond()
+    # A template fills in the CSRF token and the CSP nonce only while rendering.
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    if _cacheable_response(request, response):
+        setattr(response, _PUBLIC_MARK, True)
+        if key is not None:
+            _store(key, response)
+    return response
+
+
 def cache_public_page(view):
     """Decorate a public view (function or `as_view()`) so that anonymous GETs are served from cache."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        key, cached = _lookup(request)
-        if cached is not None:
-            return cached
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-        _store(key, request, response)
-        return response
+        return _serve(request, lambda: view(request, *args, **kwargs))
 
     return wrapped
 
@@ -174,11 +187,4 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
-            return self.get_response(request)
-        key, cached = _lookup(request)
-        if cached is not None:
-            return cached
-        response = self.get_response(request)
-        _store(key, request, response)
-        return response
+        return _serve(request, lambda: self.get_response(request))

@@ -51,6 +51,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "disclosure.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control on every answer; above the session, CSRF and page-cache middleware so that it
+    # sees their cookies and the pages served from cache (disclosure/cache_headers.py says why).
+    "disclosure.cache_headers.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,6 +149,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # A per-process cache would let replicas disagree about a session: the database alone.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# How long shared caches (nginx's micro-cache, a CDN) and browsers may keep a public page: a
+# withdrawn item may still be seen that long.
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "3"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xxgk@example.edu.cn")
