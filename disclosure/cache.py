@@ -14,6 +14,12 @@ header (an API token). Only complete 200 responses are stored that set no cookie
 cookie and hold no per-visitor token (a CSRF token in a form, a CSP nonce). Such a page is marked
 public (`is_public_page`), served from the store or not, so that disclosure.cache_headers lets
 shared caches keep it for a few seconds too.
+
+The purge works only if every web process reads the same generation. With a per-process cache
+(local memory, the default without REDIS_URL) a purge in one gunicorn worker never reaches the
+others, which would go on serving a withdrawn item for PAGE_TIMEOUT_SECONDS. So pages are stored
+only in a backend that every process shares (`page_cache_enabled`), or when the setting
+PUBLIC_PAGE_CACHE_SINGLE_PROCESS says that there is only one process.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 
@@ -36,6 +42,14 @@ GENERATION_MEMO_SECONDS = 1.0
 EXCLUDED_PREFIXES = ("/admin/", "/attachments/", "/media/", "/static/", "/accounts/")
 # The security headers are added afresh to every response by the middleware around this one.
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "Link")
+# Backends that every process of every replica reaches, subclasses included. Anything else (local
+# memory, dummy, files on one replica's disk, a backend nobody vouched for) keeps pages uncached.
+SHARED_BACKENDS = frozenset({
+    "django_redis.cache.RedisCache",
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.BaseMemcachedCache",
+    "django.core.cache.backends.db.DatabaseCache",
+})
 _PUBLIC_MARK = "_disclosure_public_page"
 
 _memo = threading.local()
@@ -49,6 +63,14 @@ def _clock_generation() -> int:
 
 def _setting(name: str, default):
     return getattr(settings, name, default)
+
+
+def page_cache_enabled() -> bool:
+    """Whether pages may be stored: the cache is shared by every web process, or there is only one."""
+    if _setting("PUBLIC_PAGE_CACHE_SINGLE_PROCESS", False):
+        return True
+    backend = type(caches[DEFAULT_CACHE_ALIAS])
+    return any(f"{k.__module__}.{k.__qualname__}" in SHARED_BACKENDS for k in backend.__mro__)
 
 
 def is_public_page(response) -> bool:
@@ -152,7 +174,8 @@ def _store(key, response) -> None:
 def _serve(request, respond):
     if not _cacheable_request(request):
         return respond()
-    key, cached = _lookup(request)
+    storing = page_cache_enabled()
+    key, cached = _lookup(request) if storing else (None, None)
     if cached is not None:
         return cached
     response = respond()

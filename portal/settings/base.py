@@ -152,6 +152,9 @@ else:
 # How long shared caches (nginx's micro-cache, a CDN) and browsers may keep a public page: a
 # withdrawn item may still be seen that long.
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "3"))
+# The page cache stores pages only in a cache every web process shares (Redis), since a purge must
+# reach them all; with local memory it stays off unless this says the site runs in one process.
+PUBLIC_PAGE_CACHE_SINGLE_PROCESS = env_bool("PUBLIC_PAGE_CACHE_SINGLE_PROCESS", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xxgk@example.edu.cn")

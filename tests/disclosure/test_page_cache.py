@@ -1,9 +1,11 @@
 """The public page cache: anonymous GETs served from cache, every change to public content orphans it.
 
-Every answer says in `Cache-Control` whether a shared cache may keep it.
+Pages are stored only where every web process sees the purge, and every answer says in
+`Cache-Control` whether a shared cache may keep it.
 """
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.conf import settings
@@ -19,9 +21,11 @@ from disclosure.cache import (
     bump_generation,
     cache_public_page,
     generation,
+    page_cache_enabled,
     purge_public_pages,
 )
 from disclosure.services import requests as request_services
+from tests.test_two_processes import REDIS_HOST, REDIS_PORT, _redis_up
 
 CACHED = override_settings(PUBLIC_PAGE_CACHE_SECONDS=300, PUBLIC_PAGE_CACHE_MEMO_SECONDS=0)
 
@@ -147,6 +151,93 @@ def test_pages_that_vary_by_cookie_are_not_stored(db):
     view(factory.get("/vary"))
     view(factory.get("/vary"))
     assert len(calls) == 2
+
+
+# ---- Only a cache that every process shares keeps pages ----
+
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+
+
+def _process(location: str, backend: str = LOCMEM, **options):
+    """The settings of one web process whose cache is `backend` at `location`, pages kept."""
+    return override_settings(
+        CACHES={"default": {"BACKEND": backend, "LOCATION": location, **options}},
+        PUBLIC_PAGE_CACHE_SINGLE_PROCESS=False,
+        PUBLIC_PAGE_CACHE_SECONDS=300,
+        PUBLIC_PAGE_CACHE_MEMO_SECONDS=0,
+    )
+
+
+@pytest.mark.parametrize("backend", [
+    LOCMEM,
+    "django.core.cache.backends.dummy.DummyCache",
+    # Shared by the workers of one replica, not by the replicas.
+    "django.core.cache.backends.filebased.FileBasedCache",
+])
+def test_page_cache_is_off_with_a_per_process_cache(backend, tmp_path):
+    with _process(str(tmp_path / "cache"), backend):
+        assert not page_cache_enabled()
+        with override_settings(PUBLIC_PAGE_CACHE_SINGLE_PROCESS=True):
+            assert page_cache_enabled()
+
+
+@pytest.mark.parametrize("backend", [
+    "django_redis.cache.RedisCache",
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.db.DatabaseCache",
+])
+def test_page_cache_stays_on_with_a_shared_cache(backend):
+    with _process("redis://127.0.0.1:6379/15" if "redis" in backend else "cache_table", backend):
+        assert page_cache_enabled()
+
+
+def test_withdrawn_item_is_not_served_by_another_process_with_its_own_memory(
+    client, make_item, department, office_user, django_capture_on_commit_callbacks
+):
+    # Two gunicorn workers with local-memory caches: each LOCATION stands for one process's memory.
+    item = make_item("published", title="学校章程修订公告")
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    worker_a, worker_b = f"worker-a-{uuid.uuid4().hex}", f"worker-b-{uuid.uuid4().hex}"
+    try:
+        with _process(worker_a):
+            client.get(url)
+            assert "学校章程修订公告" in client.get(url).content.decode()
+        with _process(worker_b), django_capture_on_commit_callbacks(execute=True):
+            services.withdraw_item(item, by=office_user, reason="信息有误")
+        with _process(worker_a):
+            after = client.get(url)
+            assert not _hit(after)
+            assert "学校章程修订公告" not in after.content.decode()
+            # Not kept, yet still public for a shared cache in front: nginx's micro-cache works.
+            assert after["Cache-Control"] == f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+    finally:
+        for location in (worker_a, worker_b):
+            with _process(location):
+                cache.clear()
+
+
+def test_withdrawn_item_leaves_every_process_with_redis(
+    client, make_item, department, office_user, django_capture_on_commit_callbacks
+):
+    if not _redis_up():
+        pytest.skip(f"需要 Redis（{REDIS_HOST}:{REDIS_PORT}），未连上，跳过")
+    item = make_item("published", title="学校章程修订公告")
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    # Both processes reach the same Redis; the prefix keeps this run's keys apart from others'.
+    shared = _process(f"redis://{REDIS_HOST}:{REDIS_PORT}/13", "django_redis.cache.RedisCache",
+                      KEY_PREFIX=f"page-cache-test-{uuid.uuid4().hex[:8]}")
+    try:
+        with shared:
+            bump_generation()
+            client.get(url)
+            assert _hit(client.get(url))  # on: the page is kept
+            with django_capture_on_commit_callbacks(execute=True):
+                services.withdraw_item(item, by=office_user, reason="信息有误")
+            after = client.get(url)
+            assert not _hit(after) and "学校章程修订公告" not in after.content.decode()
+    finally:
+        with shared:
+            cache.delete_pattern("*")
 
 
 # ---- Cache-Control: who may keep the answer ----
