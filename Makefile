@@ -32,6 +32,10 @@ test: install
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; \
 	fi
+	@# The proxy cache tests run the shipped nginx configuration with Debian's nginx (else they skip).
+	@if [ ! -x /usr/sbin/nginx ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null) || echo "nginx not installed: proxy cache tests will be skipped"; \
+	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark on PostgreSQL (127.0.0.1:5432, its own database) with Redis and wrk: BENCH_ARGS, e.g.

@@ -11,7 +11,15 @@ included); the process that made the change forgets its memo at once.
 
 Only anonymous GET requests are cached: no session or pending-message cookie, no Authorization
 header (an API token). Only complete 200 responses are stored that set no cookie, do not vary by
-cookie and hold no per-visitor token (a CSRF token in a form, a CSP nonce).
+cookie and hold no per-visitor token (a CSRF token in a form, a CSP nonce). Such a page is marked
+public (`is_public_page`), served from the store or not, so that disclosure.cache_headers lets
+shared caches keep it for a few seconds too.
+
+The purge works only if every web process reads the same generation. With a per-process cache
+(local memory, the default without REDIS_URL) a purge in one gunicorn worker never reaches the
+others, which would go on serving a withdrawn item for PAGE_TIMEOUT_SECONDS. So pages are stored
+only in a backend that every process shares (`page_cache_enabled`), or when the setting
+PUBLIC_PAGE_CACHE_SINGLE_PROCESS says that there is only one process.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 
@@ -34,12 +42,40 @@ GENERATION_MEMO_SECONDS = 1.0
 EXCLUDED_PREFIXES = ("/admin/", "/attachments/", "/media/", "/static/", "/accounts/")
 # The security headers are added afresh to every response by the middleware around this one.
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "Link")
+# Backends that every process of every replica reaches, subclasses included. Anything else (local
+# memory, dummy, files on one replica's disk, a backend nobody vouched for) keeps pages uncached.
+SHARED_BACKENDS = frozenset({
+    "django_redis.cache.RedisCache",
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.BaseMemcachedCache",
+    "django.core.cache.backends.db.DatabaseCache",
+})
+_PUBLIC_MARK = "_disclosure_public_page"
 
 _memo = threading.local()
 
 
+def _clock_generation() -> int:
+    # Microseconds: a number lost and started again within the same millisecond (a purge right
+    # after an eviction) would otherwise be the old one, and its pages would match again.
+    return time.time_ns() // 1_000
+
+
 def _setting(name: str, default):
     return getattr(settings, name, default)
+
+
+def page_cache_enabled() -> bool:
+    """Whether pages may be stored: the cache is shared by every web process, or there is only one."""
+    if _setting("PUBLIC_PAGE_CACHE_SINGLE_PROCESS", False):
+        return True
+    backend = type(caches[DEFAULT_CACHE_ALIAS])
+    return any(f"{k.__module__}.{k.__qualname__}" in SHARED_BACKENDS for k in backend.__mro__)
+
+
+def is_public_page(response) -> bool:
+    """Whether `response` is a public page that anyone may be served (stored or served from store)."""
+    return getattr(response, _PUBLIC_MARK, False)
 
 
 def generation() -> int:
@@ -51,7 +87,7 @@ def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
         # Lost (eviction, a Redis restart): start from the clock so that no old page matches again.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        cache.add(GENERATION_KEY, _clock_generation(), timeout=None)
         value = cache.get(GENERATION_KEY) or 0
     _memo.value = (now, value)
     return value
@@ -63,7 +99,7 @@ def bump_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        cache.add(GENERATION_KEY, _clock_generation(), timeout=None)
 
 
 def purge_public_pages() -> None:
@@ -123,14 +159,11 @@ def _lookup(request):
     for name, value in headers:
         response[name] = value
     response["X-Page-Cache"] = "hit"
+    setattr(response, _PUBLIC_MARK, True)
     return key, response
 
 
-def _store(key, request, response) -> None:
-    if key is None or not _cacheable_response(request, response):
-        return
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
+def _store(key, response) -> None:
     headers = [(name, response[name]) for name in _HEADERS_KEPT if response.has_header(name)]
     try:
         cache.set(key, (response.content, headers), _setting("PUBLIC_PAGE_CACHE_SECONDS", PAGE_TIMEOUT_SECONDS))
@@ -138,21 +171,30 @@ def _store(key, request, response) -> None:
         pass
 
 
+def _serve(request, respond):
+    if not _cacheable_request(request):
+        return respond()
+    storing = page_cache_enabled()
+    key, cached = _lookup(request) if storing else (None, None)
+    if cached is not None:
+        return cached
+    response = respond()
+    # A template fills in the CSRF token and the CSP nonce only while rendering.
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    if _cacheable_response(request, response):
+        setattr(response, _PUBLIC_MARK, True)
+        if key is not None:
+            _store(key, response)
+    return response
+
+
 def cache_public_page(view):
     """Decorate a public view (function or `as_view()`) so that anonymous GETs are served from cache."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        key, cached = _lookup(request)
-        if cached is not None:
-            return cached
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-        _store(key, request, response)
-        return response
+        return _serve(request, lambda: view(request, *args, **kwargs))
 
     return wrapped
 
@@ -168,14 +210,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
-            return self.get_response(request)
-        key, cached = _lookup(request)
-        if cached is not None:
-            return cached
-        response = self.get_response(request)
-        _store(key, request, response)
-        return response
+        return _serve(request, lambda: self.get_response(request))
 
 
 # Everything the public site shows comes from these models (and the items' entries). Any change to

@@ -118,11 +118,12 @@ def checklist_stats(today: dt.date | None = None) -> dict[int, EntryStats]:
 def cached_until_public_change(key: str, compute):
     """`compute()`, remembered in the shared cache until public content next changes.
 
-    Keyed by the public-page generation (disclosure.cache), which every change to what the public
+    Keyed by the public-page generation (disclosure.core.cache), which every change to what the public
     sees bumps once committed: the value is never older than the cached pages around it.
     """
     timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", page_cache.PAGE_TIMEOUT_SECONDS)
-    if not timeout:
+    # The same rule as the page cache: never in a per-process cache another process cannot purge.
+    if not timeout or not page_cache.page_cache_enabled():
         return compute()
     full_key = f"public-data:{page_cache.generation()}:{key}"
     try:

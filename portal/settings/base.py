@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "disclosure.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control on every answer; above the session, CSRF and page-cache middleware so that it
+    # sees their cookies and the pages served from cache (disclosure/core/cache_headers.py says why).
+    "disclosure.core.cache_headers.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +158,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # A per-process cache would let replicas disagree about a session: the database alone.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# How long shared caches (nginx's micro-cache, a CDN) and browsers may keep a public page: a
+# withdrawn item may still be seen that long.
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "3"))
+# The page cache stores pages only in a cache every web process shares (Redis), since a purge must
+# reach them all; with local memory it stays off unless this says the site runs in one process.
+PUBLIC_PAGE_CACHE_SINGLE_PROCESS = env_bool("PUBLIC_PAGE_CACHE_SINGLE_PROCESS", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xxgk@example.edu.cn")

@@ -13,6 +13,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tests change data inside a transaction that never commits, so the purge on commit never runs:
 # pages and remembered counts are not kept (the page cache tests switch it on).
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# Each test worker is one process with its own database and local-memory cache: the page cache
+# tests may switch it on.
+PUBLIC_PAGE_CACHE_SINGLE_PROCESS = True
 # The test client's login() authenticates without a request, which django-axes refuses; the lockout
 # tests (tests/security/) switch it back on with override_settings.
 AXES_ENABLED = False

@@ -1,4 +1,11 @@
-"""The public page cache: anonymous GETs served from cache, every change to public content orphans it."""
+"""The public page cache: anonymous GETs served from cache, every change to public content orphans it.
+
+Pages are stored only where every web process sees the purge, and every answer says in
+`Cache-Control` whether a shared cache may keep it.
+"""
+
+import datetime as dt
+import uuid
 
 import pytest
 from django.conf import settings
@@ -6,15 +13,19 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from disclosure.core.cache import (
     GENERATION_KEY,
     bump_generation,
     cache_public_page,
     generation,
+    page_cache_enabled,
     purge_public_pages,
 )
+from disclosure.disclosure_requests import actions as request_services
 from disclosure.items import actions as item_actions
+from tests.test_two_processes import REDIS_HOST, REDIS_PORT, _redis_up
 
 CACHED = override_settings(PUBLIC_PAGE_CACHE_SECONDS=300, PUBLIC_PAGE_CACHE_MEMO_SECONDS=0)
 
@@ -140,3 +151,173 @@ def test_pages_that_vary_by_cookie_are_not_stored(db):
     view(factory.get("/vary"))
     view(factory.get("/vary"))
     assert len(calls) == 2
+
+
+# ---- Only a cache that every process shares keeps pages ----
+
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+
+
+def _process(location: str, backend: str = LOCMEM, **options):
+    """The settings of one web process whose cache is `backend` at `location`, pages kept."""
+    return override_settings(
+        CACHES={"default": {"BACKEND": backend, "LOCATION": location, **options}},
+        PUBLIC_PAGE_CACHE_SINGLE_PROCESS=False,
+        PUBLIC_PAGE_CACHE_SECONDS=300,
+        PUBLIC_PAGE_CACHE_MEMO_SECONDS=0,
+    )
+
+
+@pytest.mark.parametrize("backend", [
+    LOCMEM,
+    "django.core.cache.backends.dummy.DummyCache",
+    # Shared by the workers of one replica, not by the replicas.
+    "django.core.cache.backends.filebased.FileBasedCache",
+])
+def test_page_cache_is_off_with_a_per_process_cache(backend, tmp_path):
+    with _process(str(tmp_path / "cache"), backend):
+        assert not page_cache_enabled()
+        with override_settings(PUBLIC_PAGE_CACHE_SINGLE_PROCESS=True):
+            assert page_cache_enabled()
+
+
+@pytest.mark.parametrize("backend", [
+    "django_redis.cache.RedisCache",
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.db.DatabaseCache",
+])
+def test_page_cache_stays_on_with_a_shared_cache(backend):
+    with _process("redis://127.0.0.1:6379/15" if "redis" in backend else "cache_table", backend):
+        assert page_cache_enabled()
+
+
+def test_withdrawn_item_is_not_served_by_another_process_with_its_own_memory(
+    client, make_item, department, office_user, django_capture_on_commit_callbacks
+):
+    # Two gunicorn workers with local-memory caches: each LOCATION stands for one process's memory.
+    item = make_item("published", title="学校章程修订公告")
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    worker_a, worker_b = f"worker-a-{uuid.uuid4().hex}", f"worker-b-{uuid.uuid4().hex}"
+    try:
+        with _process(worker_a):
+            client.get(url)
+            assert "学校章程修订公告" in client.get(url).content.decode()
+        with _process(worker_b), django_capture_on_commit_callbacks(execute=True):
+            item_actions.withdraw_item(item, by=office_user, reason="信息有误")
+        with _process(worker_a):
+            after = client.get(url)
+            assert not _hit(after)
+            assert "学校章程修订公告" not in after.content.decode()
+            # Not kept, yet still public for a shared cache in front: nginx's micro-cache works.
+            assert after["Cache-Control"] == f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+    finally:
+        for location in (worker_a, worker_b):
+            with _process(location):
+                cache.clear()
+
+
+def test_withdrawn_item_leaves_every_process_with_redis(
+    client, make_item, department, office_user, django_capture_on_commit_callbacks
+):
+    if not _redis_up():
+        pytest.skip(f"需要 Redis（{REDIS_HOST}:{REDIS_PORT}），未连上，跳过")
+    item = make_item("published", title="学校章程修订公告")
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    # Both processes reach the same Redis; the prefix keeps this run's keys apart from others'.
+    shared = _process(f"redis://{REDIS_HOST}:{REDIS_PORT}/13", "django_redis.cache.RedisCache",
+                      KEY_PREFIX=f"page-cache-test-{uuid.uuid4().hex[:8]}")
+    try:
+        with shared:
+            bump_generation()
+            client.get(url)
+            assert _hit(client.get(url))  # on: the page is kept
+            with django_capture_on_commit_callbacks(execute=True):
+                item_actions.withdraw_item(item, by=office_user, reason="信息有误")
+            after = client.get(url)
+            assert not _hit(after) and "学校章程修订公告" not in after.content.decode()
+    finally:
+        with shared:
+            cache.delete_pattern("*")
+
+
+# ---- Cache-Control: who may keep the answer ----
+
+APPLICANT = {
+    "applicant_type": "citizen", "applicant_name": "张申请人", "id_number": "11010519491231002X",
+    "phone": "13800138000", "description": "请公开2025年本科招生录取分数线。",
+    "preferred_form": "electronic", "delivery": "post",
+}
+PRIVATE = "private, no-store"
+
+
+def _vary(response) -> set[str]:
+    return {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+
+
+@pytest.fixture
+def office_token(office_user):
+    request_services.receive_request(by=office_user, received_on=dt.date(2026, 3, 2),
+                                     channel="letter", **APPLICANT)
+    return Token.objects.create(user=office_user).key
+
+
+def test_staff_api_answer_to_a_token_is_private(client, office_token):
+    response = client.get("/api/v1/staff/requests/", HTTP_AUTHORIZATION=f"Token {office_token}")
+    assert response.status_code == 200 and "张申请人" in response.content.decode()
+    assert response["Cache-Control"] == PRIVATE
+    assert {"cookie", "authorization", "accept-language"} <= _vary(response)  # the Vary it had, kept
+
+
+@CACHED
+@pytest.mark.parametrize("credential", ["authorization", "session", "csrf"])
+def test_any_answer_to_a_request_with_credentials_is_private(client, department, credential):
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    client.get(url)  # the anonymous page is now in the page cache
+    headers = {}
+    if credential == "authorization":
+        headers["HTTP_AUTHORIZATION"] = "Token not-a-real-one"
+    else:
+        name = settings.SESSION_COOKIE_NAME if credential == "session" else settings.CSRF_COOKIE_NAME
+        client.cookies[name] = "x" * 32
+    response = client.get(url, **headers)
+    assert response["Cache-Control"] == PRIVATE
+    assert {"cookie", "authorization"} <= _vary(response)
+    # Even a download that the view itself marks public for five minutes.
+    download = client.get("/api/v1/export/items.csv", **headers)
+    assert download["Cache-Control"] == PRIVATE
+
+
+def test_signed_in_staff_get_private_pages(client, office_user, department):
+    client.force_login(office_user)
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    assert client.get(url)["Cache-Control"] == PRIVATE
+
+
+@CACHED
+@override_settings(PUBLIC_PAGE_MAX_AGE=7)
+def test_public_page_may_be_kept_briefly_by_shared_caches_on_a_miss_and_on_a_hit(client, department):
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    first, second = client.get(url), client.get(url)
+    assert not _hit(first) and _hit(second)
+    assert first["Cache-Control"] == second["Cache-Control"] == "public, max-age=7"
+    assert not second.cookies
+
+
+@CACHED
+def test_everything_else_is_private_unless_the_view_says_otherwise(client, make_item, department):
+    item = make_item("published", title="学校章程")
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    # A form page hands out a CSRF token (and its cookie); a POST; a missing page.
+    form = client.get(reverse("disclosure:item_report", args=[item.pk]))
+    assert form.status_code == 200 and form.cookies
+    assert form["Cache-Control"] == PRIVATE
+    client.cookies.clear()
+    assert client.post(url)["Cache-Control"] == PRIVATE
+    assert client.get("/no-such-page/")["Cache-Control"] == PRIVATE
+    # A pending message is shown to one visitor.
+    client.cookies["messages"] = "pending"
+    assert client.get(url)["Cache-Control"] == PRIVATE
+    client.cookies.clear()
+    # Views that chose a header keep it for anonymous visitors.
+    assert client.get("/api/v1/export/items.csv")["Cache-Control"] == "public, max-age=300"
+    assert "no-store" in client.get(reverse("disclosure:request_create"))["Cache-Control"]
