@@ -1,14 +1,17 @@
 """The provisional holiday rule against the State Council's real arrangements, and its commands."""
 
+import csv
 import datetime as dt
 import io
 
+import chinese_calendar
 import pytest
 from chinese_calendar import constants as official
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from disclosure.management.commands.calendar_backtest import run_backtest
+from disclosure.management.commands.load_holidays import rows_from_csv
 from disclosure.provisional_holidays import (
     HolidayRow,
     law_for,
@@ -208,3 +211,32 @@ def test_backtest_command_refuses_years_without_official_data():
         call_command("calendar_backtest", "--from", "2026", "--to", "2027", stdout=io.StringIO())
     with pytest.raises(CommandError, match="不能早于"):
         call_command("calendar_backtest", "--from", "2026", "--to", "2025", stdout=io.StringIO())
+
+
+# ---- provisional_calendar ----
+
+
+def test_provisional_calendar_prints_a_csv_load_holidays_reads():
+    out, err = io.StringIO(), io.StringIO()
+    call_command("provisional_calendar", "2027", stdout=out, stderr=err)
+    text = out.getvalue()
+    assert text.splitlines()[0] == "日期,是否上班,名称"
+    assert "2027-02-14,1,春节" in text.splitlines()
+    assert "并非官方安排" in err.getvalue()
+    rows = rows_from_csv(text)
+    assert {(r.date, r.is_workday, r.name) for r in rows} == {
+        (r.date, r.is_workday, r.name) for r in provisional_days(2027).values()
+    }
+    assert all(record["是否上班"] in {"0", "1"} for record in csv.DictReader(text.splitlines()))
+
+
+def test_provisional_calendar_for_an_official_year_matches_it():
+    out = io.StringIO()
+    call_command("provisional_calendar", "2026", stdout=out, stderr=io.StringIO())
+    for row in rows_from_csv(out.getvalue()):
+        assert row.is_workday == chinese_calendar.is_workday(row.date), row
+
+
+def test_provisional_calendar_refuses_a_year_it_cannot_compute():
+    with pytest.raises(CommandError, match="超出农历换算范围"):
+        call_command("provisional_calendar", "2100", stdout=io.StringIO(), stderr=io.StringIO())
