@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -12,17 +10,15 @@ from django.dispatch import Signal
 from disclosure.access import policy
 from disclosure.core.errors import NotAllowed
 from disclosure.workcalendar.models import Holiday
+from disclosure.workcalendar.provisional_holidays import HolidayRow as _HolidayRow
 from disclosure.workcalendar.workdays import default_calendar, forget_calendar
 
 # Sent after any change to the working-day calendar; receivers recompute their stored deadlines.
 calendar_changed = Signal()
 
 
-@dataclass(frozen=True)
-class HolidayRow:
-    date: dt.date
-    is_workday: bool
-    name: str = ""
+# One row type for every source of days (a file, a pasted notice, the provisional rule).
+HolidayRow = _HolidayRow
 
 
 def _require_office(user) -> None:

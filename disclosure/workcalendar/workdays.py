@@ -9,9 +9,9 @@ The core functions are pure: they take a `WorkdayCalendar`. The calendar is buil
 the first that knows a day wins:
 1. overrides from the `Holiday` table (official notices loaded by the office, manual corrections);
 2. the official data shipped in `chinesecalendar` (2004–2026 in release 1.11);
-3. for a year with neither, a provisional rule: weekends plus the statutory holidays that can be
-   computed (1 Jan, Spring Festival eve and days 1–3, Qingming, 1–2 May, Dragon Boat, Mid-Autumn,
-   1–3 Oct). Any result that depends on such a day is marked provisional.
+3. for a year with neither, the provisional arrangement of `provisional_holidays`: the statutory
+   days of the 放假办法 in force that year, with the rest days and make-up workdays the State
+   Council's principles give them. Any result that depends on such a day is marked provisional.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from chinese_calendar import constants as official
-from lunardate import LunarDate
+
+from disclosure.workcalendar.provisional_holidays import provisional_days, statutory_days
 
 ONE_DAY = dt.timedelta(days=1)
 # Years whose arrangement `chinesecalendar` publishes.
@@ -59,11 +59,11 @@ class DayInfo:
     def reason(self) -> str:
         """Why the day counts or not, in Chinese."""
         if self.makeup:
-            return f"{self.name or '调休'}（周末调休上班）"
+            return f"{self.name or '调休'}（周末调休上班{'，暂定' if self.provisional else ''}）"
         if self.is_workday:
             return "工作日"
         if self.name:
-            return f"{self.name}放假" + ("（暂按法定节日推算）" if self.provisional else "")
+            return f"{self.name}放假" + ("（暂按放假原则推算）" if self.provisional else "")
         return "周六" if self.date.weekday() == 5 else "周日"
 
 
@@ -81,11 +81,14 @@ class WorkdayCalendar:
     overrides: Mapping[dt.date, Override] = field(default_factory=dict)
     # Years for which the office has loaded an official arrangement into the `Holiday` table.
     official_years: frozenset[int] = frozenset()
+    # Years whose arrangement is taken from `chinesecalendar`; the back-test leaves some out to
+    # measure the provisional rule against the real notices.
+    library_years: frozenset[int] = OFFICIAL_LIBRARY_YEARS
     # Answers already worked out: a board or a list asks about the same days thousands of times.
     _days: dict[dt.date, DayInfo] = field(default_factory=dict, repr=False, compare=False)
 
     def is_official_year(self, year: int) -> bool:
-        return year in OFFICIAL_LIBRARY_YEARS or year in self.official_years
+        return year in self.library_years or year in self.official_years
 
     def day(self, date: dt.date) -> DayInfo:
         info = self._days.get(date)
@@ -105,7 +108,7 @@ class WorkdayCalendar:
                 provisional=not override.official and not self.is_official_year(date.year),
                 source="override",
             )
-        if date.year in OFFICIAL_LIBRARY_YEARS:
+        if date.year in self.library_years:
             # The library's own tables: its lookup functions re-validate the date range on every
             # call by scanning the whole table.
             if date in official.workdays:
@@ -119,35 +122,28 @@ class WorkdayCalendar:
         if date.year in self.official_years:
             # The office loaded this year's notice: every exception is in the overrides.
             return DayInfo(date, not weekend, source="weekday")
-        holiday = provisional_holidays(date.year).get(date)
-        if holiday:
-            return DayInfo(date, False, holiday, provisional=True, source="provisional")
+        row = provisional_days(date.year).get(date)
+        if row is not None:
+            return DayInfo(
+                date,
+                row.is_workday,
+                row.name,
+                makeup=weekend and row.is_workday,
+                provisional=True,
+                source="provisional",
+            )
         return DayInfo(date, not weekend, provisional=True, source="provisional")
 
     def is_workday(self, date: dt.date) -> bool:
         return self.day(date).is_workday
 
 
-@lru_cache(maxsize=64)
 def provisional_holidays(year: int) -> dict[dt.date, str]:
-    """Statutory holidays of `year` that can be computed without the State Council's notice."""
-    days: dict[dt.date, str] = {}
+    """The statutory days of `year` under the 放假办法 in force then, computed without any notice.
 
-    def add(start: dt.date, count: int, name: str) -> None:
-        for i in range(count):
-            days[start + dt.timedelta(days=i)] = name
-
-    add(dt.date(year, 1, 1), 1, "元旦")
-    spring = LunarDate(year, 1, 1).to_solar_date()
-    add(spring - ONE_DAY, 4, "春节")  # eve and days 1-3 (全国年节及纪念日放假办法, 2024)
-    # Qingming: the solar term, by the usual 21st-century formula [Y*D + C] - L.
-    y = year % 100
-    add(dt.date(year, 4, int(y * 0.2422 + 4.81) - y // 4), 1, "清明节")
-    add(dt.date(year, 5, 1), 2, "劳动节")
-    add(LunarDate(year, 5, 5).to_solar_date(), 1, "端午节")
-    add(LunarDate(year, 8, 15).to_solar_date(), 1, "中秋节")
-    add(dt.date(year, 10, 1), 3, "国庆节")
-    return days
+    The rest days and make-up workdays inferred around them are `provisional_days(year)`.
+    """
+    return statutory_days(year)
 
 
 @dataclass(frozen=True)
@@ -184,7 +180,10 @@ class WorkdayExplanation:
             out.append(f"{d.date:%Y年%m月%d日}（{_WEEKDAYS[d.date.weekday()]}）为调休上班日，计入工作日。")
         out.append(f"期限为 {self.due:%Y年%m月%d日}（{_WEEKDAYS[self.due.weekday()]}）。")
         if self.provisional:
-            out.append("该期限跨越尚未公布放假安排的年份，暂按周末和法定节日推算，待官方安排公布后自动重算。")
+            out.append(
+                "该期限跨越尚未公布放假安排的年份，暂按周末和法定节日推算（调休按国务院历年放假原则推定），"
+                "待官方安排公布后自动重算。"
+            )
         return out
 
 
