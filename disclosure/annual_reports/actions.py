@@ -15,7 +15,26 @@ from django.utils import timezone
 
 from disclosure.access import policy
 from disclosure.annual_reports.models import AnnualReport, ChannelMetric, Complaint, DocumentCount
+from disclosure.core.actions import Action as Verb
+from disclosure.core.actions import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
+
+Status = AnnualReport.Status
+OFFICE = frozenset({policy.Role.OFFICE})
+
+# The verbs of a report, declared once; the admin's actions and buttons list what `available()` gives.
+REPORT_ACTIONS = ActionTable(
+    "annual_reports",
+    state_of=lambda report: report.status,
+    state_label=lambda report: report.get_status_display(),
+    actions=[
+        Verb("publish", "发布（冻结统计数据）", frozenset({Status.DRAFT}), OFFICE,
+             guard=lambda report, **_: "学年尚未结束（8月31日之后才能发布该学年的报告）。"
+             if report.period[1] >= timezone.localdate() else ""),
+        Verb("unpublish", "撤回为草稿", frozenset({Status.PUBLISHED}), OFFICE,
+             input="reason", input_label="撤回原因"),
+    ],
+)
 
 NARRATIVE_FIELDS = (
     "title", "preface", "overview", "proactive_notes", "requests_notes", "evaluation",
@@ -74,12 +93,8 @@ def publish_report(report: AnnualReport, *, by, figures: dict | None = None) -> 
     """Publish a draft: its figures are computed now and stored, so later data edits leave it as is."""
     from disclosure.annual_reports.figures import compute_figures
 
-    _require_office(by)
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.is_published:
-        raise TransitionNotAllowed("该报告已发布。")
-    if report.period[1] >= timezone.localdate():
-        raise TransitionNotAllowed("学年尚未结束（8月31日之后才能发布该学年的报告）。")
+    REPORT_ACTIONS.check("publish", report, by)
     report.figures = figures if figures is not None else compute_figures(report.year)
     report.status = AnnualReport.Status.PUBLISHED
     report.published_at, report.published_by = timezone.now(), by
@@ -90,13 +105,11 @@ def publish_report(report: AnnualReport, *, by, figures: dict | None = None) -> 
 @transaction.atomic
 def unpublish_report(report: AnnualReport, *, by, reason: str) -> AnnualReport:
     """Take a published report back to draft, with the reason recorded; its frozen figures go."""
-    _require_office(by)
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    REPORT_ACTIONS.check("unpublish", report, by)
     reason = (reason or "").strip()
     if not reason:
         raise TransitionNotAllowed("撤回报告时请填写原因。")
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if not report.is_published:
-        raise TransitionNotAllowed("只有已发布的报告可以撤回。")
     report.status, report.figures = AnnualReport.Status.DRAFT, None
     report.published_at = report.published_by = None
     _save(report, by=by, reason=f"撤回：{reason}",

@@ -15,6 +15,7 @@ from disclosure.catalogue.models import (
     Department,
 )
 from disclosure.disclosure_requests.models import (
+    REPLY_REASONS,
     ApplicantType,
     DisclosureRequest,
     ReplyReason,
@@ -451,3 +452,12 @@ class AnswerRequestSerializer(serializers.Serializer):
 class WithdrawRequestSerializer(serializers.Serializer):
     note = _text("撤回说明")
     on = _on("撤回之日", required=False)
+
+
+class NotProcessedSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        label="不予处理理由",
+        choices=[(r, ReplyReason(r).label) for r in REPLY_REASONS[ReplyType.NOT_PROCESSED]],
+    )
+    note = _text("说明", required=False)
+    on = _on("日期", required=False)

@@ -652,13 +652,12 @@ class DocsView(TemplateView):
 # ---- Office: requests and their steps ----
 
 
-def _request_step(service, input_serializer, url_path: str, summary: str, description: str):
-    """One step of a request as a POST action: validate the input, call the service, show the result."""
-
+def _request_step(name: str, input_serializer, url_path: str, summary: str, description: str):
+    """One step of a request as a POST action: validate the input, run the verb, show the result."""
 
     def step(self, request, pk=None):
         data = self._input(input_serializer)
-        service(self.get_object(), by=request.user, **data)
+        request_services.run_request_action(name, self.get_object(), by=request.user, data=data)
         return self._respond(self.get_object())
 
     # DRF routes an action by its function's name: the attribute name it will have on the class.
@@ -704,30 +703,26 @@ class StaffRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def _respond(self, obj) -> Response:
         return Response(self.get_serializer(obj).data)
 
-    confirm_receipt = _request_step(
-        request_services.confirm_receipt, s.ConfirmReceiptSerializer, "confirm-receipt",
-        "确认收到", "信函、网上等方式提交的申请，以确认收到之日为收到申请之日（条例第三十一条）。")
-    request_correction = _request_step(
-        request_services.request_correction, s.RequestCorrectionSerializer, "request-correction",
-        "通知补正", "申请内容不明确时一次性告知补正，答复期限自收到补正之日起重新计算。")
-    receive_correction = _request_step(
-        request_services.receive_correction, s.DatedNoteSerializer, "receive-correction",
-        "收到补正", "登记收到申请人的补正，答复期限重新起算。")
-    lapse = _request_step(
-        request_services.lapse_request, s.OptionalDatedNoteSerializer, "lapse",
-        "逾期未补正", "申请人无正当理由逾期不补正，视为放弃申请。")
-    start_consultation = _request_step(
-        request_services.start_consultation, s.StartConsultationSerializer, "start-consultation",
-        "征求第三方意见", "征求第三方意见期间不计入答复期限。")
-    end_consultation = _request_step(
-        request_services.end_consultation, s.DatedNoteSerializer, "end-consultation",
-        "第三方意见答复", "登记第三方答复，答复期限继续计算。")
-    extend = _request_step(
-        request_services.extend_request, s.ExtendRequestSerializer, "extend",
-        "延期答复", "经信息公开工作机构负责人同意并告知申请人，延期一次。")
-    answer = _request_step(
-        request_services.answer_request, s.AnswerRequestSerializer, "answer",
-        "答复", "按答复类型和理由办结申请。")
-    withdraw = _request_step(
-        request_services.withdraw_request, s.WithdrawRequestSerializer, "withdraw",
-        "申请人撤回", "登记申请人撤回申请。")
+
+
+# The input of each step; the steps themselves, their names, labels and who may run them come from
+# the request action table. Letters are made and downloaded in the back office, not here.
+REQUEST_STEP_INPUTS = {
+    "confirm_receipt": s.ConfirmReceiptSerializer,
+    "request_correction": s.RequestCorrectionSerializer,
+    "receive_correction": s.DatedNoteSerializer,
+    "lapse_request": s.OptionalDatedNoteSerializer,
+    "start_consultation": s.StartConsultationSerializer,
+    "end_consultation": s.DatedNoteSerializer,
+    "extend_request": s.ExtendRequestSerializer,
+    "answer_request": s.AnswerRequestSerializer,
+    "mark_not_processed": s.NotProcessedSerializer,
+    "withdraw_request": s.WithdrawRequestSerializer,
+}
+assert set(REQUEST_STEP_INPUTS) == set(request_services.STEP_NAMES)
+
+for _verb in request_services.REQUEST_ACTIONS.actions.values():
+    if _verb.name in REQUEST_STEP_INPUTS:
+        _step = _request_step(_verb.name, REQUEST_STEP_INPUTS[_verb.name], _verb.extra["api"],
+                              _verb.label, _verb.extra["basis"])
+        setattr(StaffRequestViewSet, _step.__name__, _step)

@@ -26,8 +26,9 @@ class Action:
     roles: frozenset[policy.Role]
     # Department editors may run it on their own departments' objects only.
     scoped: bool = False
-    # A further condition on the object: returns the reason it does not apply, or "".
-    guard: Callable[[Any], str] | None = None
+    # A further condition on the object: returns the reason it does not apply, or "". It is called
+    # with the object and the listing's context (e.g. `today`), empty when the action is run.
+    guard: Callable[..., str] | None = None
     # What the button or step page asks for ("", "comment", "reason", "note", "changed_on", …).
     input: str = ""
     input_label: str = ""
@@ -51,7 +52,7 @@ class ActionTable:
     def __contains__(self, name: str) -> bool:
         return name in self.actions
 
-    def refusal(self, name: str, obj, user) -> Exception | None:
+    def refusal(self, name: str, obj, user, **context) -> Exception | None:
         """Why `user` may not run `name` on `obj` now (an exception to raise), or None."""
         action = self.actions[name]
         if user is not None and not policy.may_run(user, action, obj):
@@ -63,7 +64,7 @@ class ActionTable:
                 f"“{self._state_label(obj)}”状态下不能{action.label}。", code="transition"
             )
         if action.guard is not None:
-            reason = action.guard(obj)
+            reason = action.guard(obj, **context)
             if reason:
                 return TransitionNotAllowed(reason, code="transition")
         return None
@@ -75,9 +76,14 @@ class ActionTable:
             raise refusal
         return self.actions[name]
 
-    def available(self, obj, user) -> list[Action]:
-        """The verbs `user` may run on `obj` now, in the table's order."""
-        return [action for name, action in self.actions.items() if self.refusal(name, obj, user) is None]
+    def available(self, obj, user, **context) -> list[Action]:
+        """The verbs `user` may run on `obj` now, in the table's order (`user=None`: any office).
+
+        `context` (e.g. `today`) lets a listing leave out what would be refused for its dates; the
+        functions that do the work check the dates they are given themselves.
+        """
+        return [action for name, action in self.actions.items()
+                if self.refusal(name, obj, user, **context) is None]
 
     def from_state(self, state: str) -> list[Action]:
         return [action for action in self.actions.values() if state in action.from_states]

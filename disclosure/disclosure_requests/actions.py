@@ -30,6 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.access import policy
+from disclosure.core.actions import Action as Verb
+from disclosure.core.actions import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
 from disclosure.disclosure_requests.clock import RequestClock, clock_for
 from disclosure.disclosure_requests.models import (
@@ -67,6 +69,96 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     Status.LAPSED: set(),
 }
 
+
+
+def _from(target: str) -> frozenset[str]:
+    return frozenset(state for state, targets in ALLOWED_TRANSITIONS.items() if target in targets)
+
+
+def _untouched(request: DisclosureRequest) -> bool:
+    """Nothing has happened to the request since it was received."""
+    return (request.status == Status.RECEIVED and not request.correction_requested_on
+            and not request.extension_workdays and not request.pauses.exists())
+
+
+def _confirm_guard(request, **_):
+    if not _untouched(request):
+        return "只能在办理其他步骤之前确认收到日期。"
+    return "收到日期已确认。" if request.receipt_confirmed_at else ""
+
+
+def _correction_guard(request, today=None, **_):
+    if request.correction_requested_on:
+        return "补正只能一次性告知，该申请已通知过补正。"
+    if not _untouched(request):
+        return "已延期或征求过第三方意见的申请不能再通知补正。"
+    if today is not None and today > correction_ask_by(request):
+        return "已超过通知补正的期限。"
+    return ""
+
+
+def _lapse_guard(request, today=None, **_):
+    if today is not None and (not request.correction_reply_by or today <= request.correction_reply_by):
+        return "补正期限未满，不能按逾期未补正办结。"
+    return ""
+
+
+def _extension_guard(request, today=None, **_):
+    if request.extension_workdays or request.status == Status.EXTENDED:
+        return "答复期限只能延长一次。"
+    # Offered while the request is being handled; during a consultation the office may still
+    # record an extension decided then.
+    if today is not None and request.status != Status.RECEIVED:
+        return "只有办理中的申请可以延期。"
+    return ""
+
+
+OFFICE_ONLY = frozenset({policy.Role.OFFICE})
+
+# Every step of a request, declared once: the admin's buttons and step pages, the API's actions,
+# the deadline board and the applicant's status page read this table. `extra["api"]` is the API's
+# path segment; `extra["basis"]` the article the step rests on, shown in the API's documentation.
+REQUEST_ACTIONS = ActionTable(
+    "disclosure_requests",
+    state_of=lambda request: request.status,
+    state_label=lambda request: request.get_status_display(),
+    actions=[
+        Verb("confirm_receipt", "确认收到日期", frozenset({Status.RECEIVED}), OFFICE_ONLY,
+             guard=_confirm_guard,
+             extra={"api": "confirm-receipt",
+                    "basis": "信函、网上等方式提交的申请，以确认收到之日为收到申请之日（条例第三十一条）。"}),
+        Verb("request_correction", "通知补正", _from(Status.CORRECTION_REQUESTED), OFFICE_ONLY,
+             guard=_correction_guard,
+             extra={"api": "request-correction",
+                    "basis": "申请内容不明确时一次性告知补正，答复期限自收到补正之日起重新计算（条例第二十九条、第三十条）。"}),
+        Verb("receive_correction", "登记收到补正", frozenset({Status.CORRECTION_REQUESTED}), OFFICE_ONLY,
+             extra={"api": "receive-correction", "basis": "登记收到申请人的补正，答复期限重新起算。"}),
+        Verb("lapse_request", "逾期未补正办结", _from(Status.LAPSED), OFFICE_ONLY, guard=_lapse_guard,
+             extra={"api": "lapse", "basis": "申请人无正当理由逾期不补正，视为放弃申请（条例第三十条）。"}),
+        Verb("start_consultation", "征求第三方意见", _from(Status.CONSULTING), OFFICE_ONLY,
+             extra={"api": "start-consultation",
+                    "basis": "征求第三方意见期间不计入答复期限（条例第三十二条、第三十三条）。"}),
+        Verb("end_consultation", "登记第三方意见", frozenset({Status.CONSULTING}), OFFICE_ONLY,
+             extra={"api": "end-consultation", "basis": "登记第三方答复，答复期限继续计算。"}),
+        # From EXTENDED too, so that a second extension is told why: once only (条例 art. 33).
+        Verb("extend_request", "延期答复", _from(Status.EXTENDED) | {Status.EXTENDED}, OFFICE_ONLY,
+             guard=_extension_guard,
+             extra={"api": "extend",
+                    "basis": "经信息公开工作机构负责人同意并告知申请人，延期一次（条例第三十三条）。"}),
+        Verb("answer_request", "答复", _from(Status.ANSWERED), OFFICE_ONLY,
+             extra={"api": "answer", "basis": "按答复类型和理由办结申请（条例第三十六条）。"}),
+        Verb("mark_not_processed", "不予处理", _from(Status.NOT_PROCESSED), OFFICE_ONLY,
+             extra={"api": "not-processed", "basis": "重复申请等不予处理的情形（条例第三十五条、第三十六条）。"}),
+        Verb("withdraw_request", "申请人撤回", _from(Status.WITHDRAWN), OFFICE_ONLY,
+             extra={"api": "withdraw", "basis": "登记申请人撤回申请。"}),
+        Verb("generate_letter", "生成告知书", frozenset(Status.values), OFFICE_ONLY,
+             extra={"api": "letters", "basis": "按答复生成告知书（.docx）并存档。"}),
+    ],
+)
+# The steps that move the request (every verb but the letter): the status page and the board.
+STEP_NAMES = tuple(name for name in REQUEST_ACTIONS.actions if name != "generate_letter")
+
+
 # Applicant fields: personal data, shown to the office and to the applicant only.
 APPLICANT_FIELDS = (
     "applicant_name", "id_number", "contact_name", "phone", "email", "postal_address", "postal_code",
@@ -91,14 +183,6 @@ def _require(condition: bool, message: str, error=TransitionNotAllowed) -> None:
 
 def _require_office(user) -> None:
     _require(policy.is_office(user), "只有信息公开办公室可以办理信息公开申请。", NotAllowed)
-
-
-def _require_transition(request: DisclosureRequest, target: str) -> None:
-    if target not in ALLOWED_TRANSITIONS[request.status]:
-        raise TransitionNotAllowed(
-            f"“{request.get_status_display()}”状态的申请不能变为“{Status(target).label}”。",
-            code="transition",
-        )
 
 
 def _locked(request: DisclosureRequest) -> DisclosureRequest:
@@ -213,10 +297,7 @@ def confirm_receipt(request: DisclosureRequest, *, by, received_on: dt.date | No
                     note: str = "") -> DisclosureRequest:
     """The office confirms receipt, correcting the received date if needed; the deadline follows."""
     request = _locked(request)
-    _require_office(by)
-    _require(request.status == Status.RECEIVED and not request.correction_requested_on
-             and not request.extension_workdays and not request.pauses.exists(),
-             "只能在办理其他步骤之前确认收到日期。")
+    REQUEST_ACTIONS.check("confirm_receipt", request, by)
     before = request.received_on
     if received_on is not None:
         _require(received_on <= _today(), "收到申请之日不能晚于今天。")
@@ -243,8 +324,7 @@ def request_correction(request: DisclosureRequest, *, by, on: dt.date, note: str
                        reply_by: dt.date | None = None) -> DisclosureRequest:
     """Ask the applicant, once, to complete the request; the clock stops until it comes back."""
     request = _locked(request)
-    _require_office(by)
-    _require_transition(request, Status.CORRECTION_REQUESTED)
+    REQUEST_ACTIONS.check("request_correction", request, by)
     _require(request.correction_requested_on is None, "补正只能一次性告知，该申请已通知过补正。")
     _require(not request.extension_workdays and not request.pauses.exists(),
              "已征求意见或延期的申请不能再要求补正。")
@@ -269,8 +349,7 @@ def receive_correction(request: DisclosureRequest, *, by, on: dt.date,
                        note: str = "") -> DisclosureRequest:
     """The corrected request arrived on `on`: the full answer period starts again from that day."""
     request = _locked(request)
-    _require_office(by)
-    _require_transition(request, Status.RECEIVED)
+    REQUEST_ACTIONS.check("receive_correction", request, by)
     _require(request.status == Status.CORRECTION_REQUESTED, "该申请没有待补正的内容。")
     _check_date(on, not_before=request.correction_requested_on, label="收到补正之日")
     request.status, request.corrected_on = Status.RECEIVED, on
@@ -284,8 +363,7 @@ def lapse_request(request: DisclosureRequest, *, by, on: dt.date | None = None,
                   note: str = "") -> DisclosureRequest:
     """Close a request the applicant did not correct in time: taken as given up (条例 art. 30)."""
     request = _locked(request)
-    _require_office(by)
-    _require_transition(request, Status.LAPSED)
+    REQUEST_ACTIONS.check("lapse_request", request, by)
     on = on or _today()
     _require(on > request.correction_reply_by,
              f"补正截止日（{request.correction_reply_by:%Y年%m月%d日}）之后才能按逾期未补正办结。")
@@ -307,8 +385,7 @@ def start_consultation(request: DisclosureRequest, *, by, third_party: str, on: 
                        note: str = "") -> ConsultationPause:
     """The consultation letter went out on `on`: the clock stands still until the answer."""
     request = _locked(request)
-    _require_office(by)
-    _require_transition(request, Status.CONSULTING)
+    REQUEST_ACTIONS.check("start_consultation", request, by)
     third_party = (third_party or "").strip()
     _require(bool(third_party), "请填写征求意见的对象。")
     last = request.pauses.order_by("-letter_sent_on").first()
@@ -329,7 +406,7 @@ def end_consultation(request: DisclosureRequest, *, by, on: dt.date,
                      note: str = "") -> DisclosureRequest:
     """The third party answered on `on` (or its time ran out): the clock runs again."""
     request = _locked(request)
-    _require_office(by)
+    REQUEST_ACTIONS.check("end_consultation", request, by)
     _require(request.status == Status.CONSULTING, "该申请没有正在进行的征求意见。")
     pause = request.pauses.filter(answered_on__isnull=True).order_by("-letter_sent_on").first()
     _require(pause is not None, "该申请没有正在进行的征求意见。")
@@ -351,9 +428,8 @@ def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: s
                    on: dt.date | None = None, notified_on: dt.date | None = None) -> DisclosureRequest:
     """Extend the answer once, by at most the allowed working days, approved, applicant told."""
     request = _locked(request)
-    _require_office(by)
+    REQUEST_ACTIONS.check("extend_request", request, by)
     _require(request.extension_workdays == 0, "答复期限只能延长一次。")
-    _require_transition(request, Status.EXTENDED)
     limit = rule("REQUEST_EXTENSION_MAX_WORKDAYS", 15)
     _require(isinstance(workdays, int) and 1 <= workdays <= limit,
              f"延期工作日数应在 1 至 {limit} 之间。")
@@ -402,13 +478,13 @@ def answer_request(request: DisclosureRequest, *, by, reply_type: str, reason: s
                    text: str = "", refer_to: str = "", on: dt.date | None = None) -> DisclosureRequest:
     """Record the reply. `不予处理` closes the request as not processed; every other type as answered."""
     request = _locked(request)
-    _require_office(by)
     reason = reason or ""
     validate_reply(reply_type, reason)
     target = Status.NOT_PROCESSED if reply_type == ReplyType.NOT_PROCESSED else Status.ANSWERED
     if request.status == Status.CONSULTING:
         raise TransitionNotAllowed("正在征求第三方意见，请先登记第三方答复。")
-    _require_transition(request, target)
+    REQUEST_ACTIONS.check(
+        "mark_not_processed" if target == Status.NOT_PROCESSED else "answer_request", request, by)
     on = on or _today()
     _check_date(on, not_before=request.received_on, label="答复日期")
     request.status, request.reply_type, request.reply_reason = target, reply_type, reason
@@ -437,8 +513,7 @@ def withdraw_request(request: DisclosureRequest, *, by, note: str,
                      on: dt.date | None = None) -> DisclosureRequest:
     """The applicant withdrew the request; counted as 其他处理 in the yearly report."""
     request = _locked(request)
-    _require_office(by)
-    _require_transition(request, Status.WITHDRAWN)
+    REQUEST_ACTIONS.check("withdraw_request", request, by)
     note = (note or "").strip()
     _require(bool(note), "请说明申请人撤回的方式（如书面撤回、电话撤回）。")
     on = on or _today()
@@ -456,50 +531,12 @@ def withdraw_request(request: DisclosureRequest, *, by, note: str,
 
 # ---- The steps the back office offers from the current state ----
 
-STEPS: dict[str, tuple[str, str]] = {
-    # step name: (label, target status)
-    "confirm_receipt": ("确认收到日期", Status.RECEIVED),
-    "request_correction": ("通知补正", Status.CORRECTION_REQUESTED),
-    "receive_correction": ("登记收到补正", Status.RECEIVED),
-    "lapse_request": ("逾期未补正办结", Status.LAPSED),
-    "start_consultation": ("征求第三方意见", Status.CONSULTING),
-    "end_consultation": ("登记第三方意见", Status.RECEIVED),
-    "extend_request": ("延期答复", Status.EXTENDED),
-    "answer_request": ("答复", Status.ANSWERED),
-    "mark_not_processed": ("不予处理", Status.NOT_PROCESSED),
-    "withdraw_request": ("申请人撤回", Status.WITHDRAWN),
-}
 
-
-def available_steps(request: DisclosureRequest, *, today: dt.date | None = None) -> list[str]:
+def available_steps(request: DisclosureRequest, *, today: dt.date | None = None, user=None) -> list[str]:
     """The steps valid from the request's current state, in the order the office meets them."""
     today = today or _today()
-    status = request.status
-    allowed = ALLOWED_TRANSITIONS[status]
-    steps = []
-    untouched = (status == Status.RECEIVED and not request.correction_requested_on
-                 and not request.extension_workdays and not request.pauses.exists())
-    if untouched and request.receipt_confirmed_at is None:
-        steps.append("confirm_receipt")
-    if untouched and today <= correction_ask_by(request):
-        steps.append("request_correction")
-    if status == Status.CORRECTION_REQUESTED:
-        steps.append("receive_correction")
-        if request.correction_reply_by and today > request.correction_reply_by:
-            steps.append("lapse_request")
-    if Status.CONSULTING in allowed:
-        steps.append("start_consultation")
-    if status == Status.CONSULTING:
-        steps.append("end_consultation")
-    if Status.EXTENDED in allowed and status == Status.RECEIVED and not request.extension_workdays:
-        steps.append("extend_request")
-    if Status.ANSWERED in allowed:
-        steps.append("answer_request")
-    if Status.NOT_PROCESSED in allowed:
-        steps.append("mark_not_processed")
-    if Status.WITHDRAWN in allowed:
-        steps.append("withdraw_request")
-    return steps
+    return [action.name for action in REQUEST_ACTIONS.available(request, user, today=today)
+            if action.name in STEP_NAMES]
 
 
 # ---- Clock, letters, recomputation, anonymisation ----
@@ -516,8 +553,8 @@ def generate_reply_letter(request: DisclosureRequest, *, by, kind: str | None = 
 
     from disclosure.disclosure_requests import letters
 
-    _require_office(by)
     request = _locked(request)
+    REQUEST_ACTIONS.check("generate_letter", request, by)
     kind = kind or letters.letter_kind_for(request)
     _require(bool(kind), "请选择告知书类型。")
     content = letters.render_letter(request, kind)
@@ -687,3 +724,28 @@ def _register_board_source() -> None:
 
 
 _register_board_source()
+
+
+# The effect of each verb of REQUEST_ACTIONS, called with the cleaned input of its step page or API
+# call (the same names as the functions' keyword arguments).
+REQUEST_EFFECTS = {
+    "confirm_receipt": confirm_receipt,
+    "request_correction": request_correction,
+    "receive_correction": receive_correction,
+    "lapse_request": lapse_request,
+    "start_consultation": start_consultation,
+    "end_consultation": end_consultation,
+    "extend_request": extend_request,
+    "answer_request": answer_request,
+    "mark_not_processed": mark_not_processed,
+    "withdraw_request": withdraw_request,
+    "generate_letter": generate_reply_letter,
+}
+assert set(REQUEST_EFFECTS) == set(REQUEST_ACTIONS.actions), "every verb has exactly one effect"
+
+
+def run_request_action(name: str, request: DisclosureRequest, *, by, data: dict):
+    """Run one verb of REQUEST_ACTIONS with its cleaned input (the admin's step pages, the API)."""
+    if name not in REQUEST_ACTIONS:
+        raise TransitionNotAllowed("没有这个办理步骤。", code="unknown_action")
+    return REQUEST_EFFECTS[name](request, by=by, **data)

@@ -192,31 +192,6 @@ class LetterForm(_StepForm):
     kind = forms.ChoiceField(label="告知书类型", choices=LetterKind.choices)
 
 
-def _call(step: str, req: DisclosureRequest, by, data: dict):
-    s = request_services
-    if step == "confirm_receipt":
-        return s.confirm_receipt(req, by=by, **data)
-    if step == "request_correction":
-        return s.request_correction(req, by=by, **data)
-    if step in ("receive_correction", "end_consultation"):
-        return getattr(s, step)(req, by=by, on=data["on"], note=data["note"])
-    if step == "lapse_request":
-        return s.lapse_request(req, by=by, on=data["on"], note=data["note"])
-    if step == "start_consultation":
-        return s.start_consultation(req, by=by, **data)
-    if step == "extend_request":
-        return s.extend_request(req, by=by, **data)
-    if step == "answer_request":
-        return s.answer_request(req, by=by, **data)
-    if step == "mark_not_processed":
-        return s.mark_not_processed(req, by=by, **data)
-    if step == "withdraw_request":
-        return s.withdraw_request(req, by=by, **data)
-    if step == "generate_letter":
-        return s.generate_reply_letter(req, by=by, kind=data["kind"])
-    raise Http404
-
-
 STEP_FORMS = {
     "confirm_receipt": ConfirmReceiptForm,
     "request_correction": CorrectionForm,
@@ -230,6 +205,8 @@ STEP_FORMS = {
     "withdraw_request": WithdrawForm,
     "generate_letter": LetterForm,
 }
+# A form for every verb of the table, no more: a verb added there needs its page here.
+assert set(STEP_FORMS) == set(request_services.REQUEST_ACTIONS.actions)
 
 
 @admin.register(DisclosureRequest)
@@ -344,11 +321,10 @@ class DisclosureRequestAdmin(DomainAdmin):
     def steps(self, obj):
         if obj is None or not obj.pk:
             return "—"
-        names = request_services.available_steps(obj)
-        buttons = [(reverse("admin:disclosure_requests_disclosurerequest_step", args=[obj.pk, name]),
-                    request_services.STEPS[name][0]) for name in names]
-        buttons.append((reverse("admin:disclosure_requests_disclosurerequest_step",
-                                args=[obj.pk, "generate_letter"]), "生成告知书"))
+        actions = request_services.REQUEST_ACTIONS.available(
+            obj, None, today=timezone.localdate())  # the field is shown to the office only
+        buttons = [(reverse("admin:disclosure_requests_disclosurerequest_step", args=[obj.pk, a.name]),
+                    a.label) for a in actions]
         return format_html_join(" ", '<a class="button" href="{}">{}</a>', buttons)
 
     # -- saving: logging a request goes through the service --
@@ -394,8 +370,11 @@ class DisclosureRequestAdmin(DomainAdmin):
         if form_class is None:
             raise Http404
         change_url = reverse("admin:disclosure_requests_disclosurerequest_change", args=[pk])
-        if step != "generate_letter" and step not in request_services.available_steps(req):
-            self.message_user(request, "当前状态下不能办理该步骤。", messages.ERROR)
+        refusal = request_services.REQUEST_ACTIONS.refusal(step, req, request.user,
+                                                           today=timezone.localdate())
+        if refusal is not None:
+            self.message_user(request, "当前状态下不能办理该步骤：" + "；".join(
+                getattr(refusal, "messages", [str(refusal)])), messages.ERROR)
             return HttpResponseRedirect(change_url)
         initial = {}
         if step == "confirm_receipt":
@@ -406,18 +385,17 @@ class DisclosureRequestAdmin(DomainAdmin):
         if request.method == "POST" and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items()}
             try:
-                _call(step, req, request.user, data)
+                request_services.run_request_action(step, req, by=request.user, data=data)
             except (ValidationError, PermissionDenied) as error:
                 for message in getattr(error, "messages", [str(error)]):
                     form.add_error(None, message)
             else:
-                label = "生成告知书" if step == "generate_letter" else request_services.STEPS[step][0]
+                label = request_services.REQUEST_ACTIONS[step].label
                 self.message_user(request, f"已办理：{label}。", messages.SUCCESS)
                 return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{req.tracking_number} · "
-                     + ("生成告知书" if step == "generate_letter" else request_services.STEPS[step][0]),
+            "title": f"{req.tracking_number} · {request_services.REQUEST_ACTIONS[step].label}",
             "form": form,
             "req": req,
             "clock": clock_for(req).staff_lines,

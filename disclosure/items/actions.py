@@ -51,26 +51,26 @@ ITEM_ACTIONS = ActionTable(
     state_label=lambda item: item.get_status_display(),
     actions=[
         Verb("submit", "提交审核", frozenset({Status.DRAFT}), STAFF, scoped=True,
-             guard=lambda item: (
+             guard=lambda item, **_: (
                  "只有公开属性为“主动公开”的事项可以提交发布审核。"
                  if item.attribute != DisclosureItem.Attribute.PROACTIVE
                  else "公开属性正在报请学校审定，审定后才能提交。" if item.attribute_referred
                  else "请先选择该事项对应的清单事项。" if not item.entries.exists() else "")),
         # The office sends an item back with `return`; taking back is the department's own.
         Verb("take_back", "撤回提交", frozenset({Status.IN_REVIEW}), EDITOR, scoped=True,
-             guard=lambda item: "保密审查已完成，不能撤回提交，请联系信息公开办公室退回。"
+             guard=lambda item, **_: "保密审查已完成，不能撤回提交，请联系信息公开办公室退回。"
              if item.reviewed_at else ""),
         Verb("refer", "报请学校审定公开属性", frozenset({Status.DRAFT}), STAFF, scoped=True,
-             guard=lambda item: "该事项已报请学校审定。" if item.attribute_referred else "",
+             guard=lambda item, **_: "该事项已报请学校审定。" if item.attribute_referred else "",
              input="note", input_label="难以确定的原因"),
         Verb("decide", "审定公开属性", frozenset({Status.DRAFT}), OFFICE,
-             guard=lambda item: "" if item.attribute_referred else "该事项没有报请学校审定。",
+             guard=lambda item, **_: "" if item.attribute_referred else "该事项没有报请学校审定。",
              input="decision", input_label="审定说明"),
         Verb("review", "确认保密审查通过", frozenset({Status.IN_REVIEW}), OFFICE,
-             guard=lambda item: "保密审查已确认。" if item.reviewed_at else "",
+             guard=lambda item, **_: "保密审查已确认。" if item.reviewed_at else "",
              input="note", input_label="审查意见（可选）"),
         Verb("publish", "发布", frozenset({Status.IN_REVIEW}), OFFICE, css="default",
-             guard=lambda item: (
+             guard=lambda item, **_: (
                  f"公开属性为“{item.get_attribute_display()}”的事项不能发布。"
                  if item.attribute != DisclosureItem.Attribute.PROACTIVE
                  else "公开属性尚待学校审定，不能发布。" if item.attribute_referred
@@ -79,15 +79,15 @@ ITEM_ACTIONS = ActionTable(
              input="comment", input_label="审核意见"),
         Verb("publish_revision", "审核通过并发布修订", frozenset({Status.PUBLISHED}), OFFICE,
              css="default",
-             guard=lambda item: "" if _pending_revision(item) else "该事项没有待审修订。",
+             guard=lambda item, **_: "" if _pending_revision(item) else "该事项没有待审修订。",
              input="note", input_label="审核意见（可选）"),
         Verb("reject_revision", "退回修订", frozenset({Status.PUBLISHED}), OFFICE,
-             guard=lambda item: "" if _pending_revision(item) else "该事项没有待审修订。",
+             guard=lambda item, **_: "" if _pending_revision(item) else "该事项没有待审修订。",
              input="comment", input_label="退回理由"),
         Verb("record_change", "登记变更", frozenset({Status.PUBLISHED}), STAFF, scoped=True,
              input="changed_on", input_label="变更之日"),
         Verb("publish_update", "发布更新", frozenset({Status.PUBLISHED}), STAFF, scoped=True,
-             guard=lambda item: "" if item.changed_on is not None and item.updated_at is None
+             guard=lambda item, **_: "" if item.changed_on is not None and item.updated_at is None
              else "只有登记了变更的已发布事项可以发布更新。",
              input="note", input_label="更新说明（可选）"),
         Verb("withdraw", "撤回", frozenset({Status.PUBLISHED}), OFFICE,
