@@ -1,8 +1,12 @@
 """The deadline board: everything with a running working-day clock in a user's scope.
 
-Items owe a publication (15 working days after `produced_on`) or an update (20 after `changed_on`).
-Other open objects with a deadline (disclosure requests) join by appending a source to
-`BOARD_SOURCES`: a callable that takes a `BoardContext` and yields `BoardRow`s of what that user may see.
+Items owe a publication (15 working days after `produced_on`) or an update (20 after `changed_on`);
+open disclosure requests owe an answer. Each kind is a source in `BOARD_SOURCES`: a callable that
+takes a `BoardContext` and yields `BoardRow`s of what that user may see. The board sits above the
+apps it lists (it imports them; they never import it).
+
+What can be done next on a row is not written here: `attach_next_steps` asks the kind's action
+table (`ITEM_ACTIONS`, `REQUEST_ACTIONS`), as the admin's buttons and the API do.
 """
 
 from __future__ import annotations
@@ -17,8 +21,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosure.items.deadlines import DeadlineState
+from disclosure.access import policy
+from disclosure.disclosure_requests.actions import REQUEST_ACTIONS, STEP_NAMES
+from disclosure.disclosure_requests.models import DisclosureRequest
+from disclosure.items.actions import ITEM_ACTIONS, for_action_listing
 from disclosure.items.models import DisclosureItem
+from disclosure.workcalendar.deadlines import DeadlineState
 from disclosure.workcalendar.workdays import (
     ONE_DAY,
     WorkdayCalendar,
@@ -41,14 +49,23 @@ class BoardRow:
     due: dt.date
     url: str
     provisional: bool = False
+    # Which object it is ("item" or "request", pk): where its next steps are looked up.
+    subject: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    label: str
+    url: str
 
 
 @dataclass
-@dataclass(frozen=True)
 class BoardEntry:
     row: BoardRow
     group: str
     counter: WorkdayCounter = field(repr=False, compare=False)
+    # Filled for the rows shown only (`attach_next_steps`): the verbs this user may run now.
+    next_steps: list[NextStep] = field(default_factory=list, compare=False)
 
     @cached_property
     def workdays_left(self) -> int:
@@ -135,11 +152,79 @@ def item_rows(context: BoardContext) -> Iterable[BoardRow]:
             due=update_due if updating else publish_due,
             url=change_url.replace("__pk__", str(pk)),
             provisional=provisional,
+            subject=("item", pk),
         )
 
 
-# Registered sources of open deadlines; each filters by what `context.user` may see.
-BOARD_SOURCES: list[BoardSource] = [item_rows]
+def request_rows(context: BoardContext) -> Iterable[BoardRow]:
+    """Open requests with a running clock, for the office and the supervisor; no personal data."""
+    if not policy.sees_all_items(context.user):
+        return
+    open_requests = (DisclosureRequest.objects.open().filter(due_on__isnull=False)
+                     .only("id", "tracking_number", "status", "due_on", "due_provisional"))
+    change_url = reverse("admin:disclosure_requests_disclosurerequest_change", args=["__pk__"])
+    shown_status = {DisclosureRequest.Status.CONSULTING, DisclosureRequest.Status.EXTENDED}
+    for req in open_requests:
+        title = req.tracking_number
+        if req.status in shown_status:  # the clock is paused or stretched: say why
+            title = f"{title}（{req.get_status_display()}）"
+        yield BoardRow(
+            kind="答复申请",
+            title=title,
+            department_id=None,
+            department_name="依申请公开",
+            due=req.due_on,
+            url=change_url.replace("__pk__", str(req.pk)),
+            provisional=req.due_provisional,
+            subject=("request", req.pk),
+        )
+
+
+# The sources of open deadlines; each filters by what `context.user` may see.
+BOARD_SOURCES: list[BoardSource] = [item_rows, request_rows]
+
+
+def _item_steps(items: Iterable[DisclosureItem], user, today) -> dict[int, list[NextStep]]:
+    # The buttons are on the item's page (they post there): link to them.
+    steps = {}
+    for item in items:
+        url = reverse("admin:items_disclosureitem_change", args=[item.pk]) + "#workflow"
+        steps[item.pk] = [NextStep(a.label, url) for a in ITEM_ACTIONS.available(item, user, today=today)]
+    return steps
+
+
+def _request_steps(requests: Iterable[DisclosureRequest], user, today) -> dict[int, list[NextStep]]:
+    steps = {}
+    for req in requests:
+        steps[req.pk] = [
+            NextStep(a.label, reverse("admin:disclosure_requests_disclosurerequest_step",
+                                      args=[req.pk, a.name]))
+            for a in REQUEST_ACTIONS.available(req, user, today=today) if a.name in STEP_NAMES
+        ]
+    return steps
+
+
+# Per kind of row: how to fetch the shown objects in one query, and the steps of its action table.
+NEXT_STEPS = {
+    "item": (lambda pks: for_action_listing(DisclosureItem.objects.filter(pk__in=pks)), _item_steps),
+    "request": (lambda pks: DisclosureRequest.objects.filter(pk__in=pks), _request_steps),
+}
+
+
+def attach_next_steps(entries: Iterable[BoardEntry], user, today: dt.date) -> None:
+    """Fill `next_steps` of the shown entries from the action tables: one query per kind."""
+    entries = list(entries)
+    by_kind: dict[str, list[int]] = {}
+    for entry in entries:
+        if entry.row.subject:
+            by_kind.setdefault(entry.row.subject[0], []).append(entry.row.subject[1])
+    found: dict[tuple[str, int], list[NextStep]] = {}
+    for kind, pks in by_kind.items():
+        fetch, steps_of = NEXT_STEPS[kind]
+        for pk, steps in steps_of(fetch(pks), user, today).items():
+            found[(kind, pk)] = steps
+    for entry in entries:
+        entry.next_steps = found.get(entry.row.subject, [])
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 
-from disclosure.backoffice.board import GROUP_LABELS, build_board
+from disclosure.backoffice.board import GROUP_LABELS, attach_next_steps, build_board
 
 # Rows shown per group. The counts above always cover every row; an office with a thousand
 # years-old drafts pages through them instead of loading them all at once.
@@ -24,6 +24,7 @@ def deadline_board(request):
         if only and key != only:
             continue
         page = Paginator(entries, ROWS_PER_GROUP).get_page(request.GET.get("page") if only else 1)
+        attach_next_steps(page.object_list, request.user, board.today)
         sections.append({"key": key, "label": label, "total": len(entries), "page": page})
     context = {
         **admin.site.each_context(request),

@@ -128,25 +128,29 @@ REQUEST_ACTIONS = ActionTable(
              extra={"api": "confirm-receipt",
                     "basis": "信函、网上等方式提交的申请，以确认收到之日为收到申请之日（条例第三十一条）。"}),
         Verb("request_correction", "通知补正", _from(Status.CORRECTION_REQUESTED), OFFICE_ONLY,
-             guard=_correction_guard,
-             extra={"api": "request-correction",
+             guard=_correction_guard, public=True,
+             extra={"public_label": "如申请内容不明确，办公室会一次性通知您补正",
+                    "api": "request-correction",
                     "basis": "申请内容不明确时一次性告知补正，答复期限自收到补正之日起重新计算（条例第二十九条、第三十条）。"}),
         Verb("receive_correction", "登记收到补正", frozenset({Status.CORRECTION_REQUESTED}), OFFICE_ONLY,
              extra={"api": "receive-correction", "basis": "登记收到申请人的补正，答复期限重新起算。"}),
         Verb("lapse_request", "逾期未补正办结", _from(Status.LAPSED), OFFICE_ONLY, guard=_lapse_guard,
              extra={"api": "lapse", "basis": "申请人无正当理由逾期不补正，视为放弃申请（条例第三十条）。"}),
-        Verb("start_consultation", "征求第三方意见", _from(Status.CONSULTING), OFFICE_ONLY,
-             extra={"api": "start-consultation",
+        Verb("start_consultation", "征求第三方意见", _from(Status.CONSULTING), OFFICE_ONLY, public=True,
+             extra={"public_label": "如涉及第三方权益，办公室会征求第三方意见（期间不计入答复期限）",
+                    "api": "start-consultation",
                     "basis": "征求第三方意见期间不计入答复期限（条例第三十二条、第三十三条）。"}),
         Verb("end_consultation", "登记第三方意见", frozenset({Status.CONSULTING}), OFFICE_ONLY,
              extra={"api": "end-consultation", "basis": "登记第三方答复，答复期限继续计算。"}),
         # From EXTENDED too, so that a second extension is told why: once only (条例 art. 33).
         Verb("extend_request", "延期答复", _from(Status.EXTENDED) | {Status.EXTENDED}, OFFICE_ONLY,
-             guard=_extension_guard,
-             extra={"api": "extend",
+             guard=_extension_guard, public=True,
+             extra={"public_label": "确需延长答复期限的，经负责人同意后会告知您，只能延长一次",
+                    "api": "extend",
                     "basis": "经信息公开工作机构负责人同意并告知申请人，延期一次（条例第三十三条）。"}),
-        Verb("answer_request", "答复", _from(Status.ANSWERED), OFFICE_ONLY,
-             extra={"api": "answer", "basis": "按答复类型和理由办结申请（条例第三十六条）。"}),
+        Verb("answer_request", "答复", _from(Status.ANSWERED), OFFICE_ONLY, public=True,
+             extra={"public_label": "办公室在答复期限内作出答复，并按您选择的方式送达",
+                    "api": "answer", "basis": "按答复类型和理由办结申请（条例第三十六条）。"}),
         Verb("mark_not_processed", "不予处理", _from(Status.NOT_PROCESSED), OFFICE_ONLY,
              extra={"api": "not-processed", "basis": "重复申请等不予处理的情形（条例第三十五条、第三十六条）。"}),
         Verb("withdraw_request", "申请人撤回", _from(Status.WITHDRAWN), OFFICE_ONLY,
@@ -539,6 +543,13 @@ def available_steps(request: DisclosureRequest, *, today: dt.date | None = None,
             if action.name in STEP_NAMES]
 
 
+def public_next_steps(request: DisclosureRequest, *, today: dt.date | None = None) -> list[str]:
+    """What the applicant's status page says may happen next: the table's public verbs open now."""
+    today = today or _today()
+    return [action.extra["public_label"]
+            for action in REQUEST_ACTIONS.available(request, None, today=today) if action.public]
+
+
 # ---- Clock, letters, recomputation, anonymisation ----
 
 
@@ -685,45 +696,6 @@ def _send(request: DisclosureRequest, subject: str, body: str) -> None:
         # Not the exception text: an SMTP refusal names the applicant's address.
         logger.error("mail to the applicant of request %s failed: %s", request.pk,
                      type(error).__name__)
-
-
-# ---- The deadline board (office and supervisor only) ----
-
-
-def request_board_rows(context):
-    """Open requests with a running clock, for the office and the supervisor; no personal data."""
-    from disclosure.backoffice.board import BoardRow
-
-    if not policy.sees_all_items(context.user):
-        return
-    open_requests = (DisclosureRequest.objects.open().filter(due_on__isnull=False)
-                     .only("id", "tracking_number", "status", "due_on", "due_provisional"))
-    for req in open_requests:
-        paused = req.status == Status.CONSULTING
-        yield _board_row(BoardRow, req, paused)
-
-
-def _board_row(row_class, req: DisclosureRequest, paused: bool):
-    return row_class(
-        kind="答复申请",
-        title=f"{req.tracking_number}（{req.get_status_display()}）" if paused or
-        req.status == Status.EXTENDED else req.tracking_number,
-        department_id=None,
-        department_name="依申请公开",
-        due=req.due_on,
-        url=reverse("admin:disclosure_requests_disclosurerequest_change", args=[req.pk]),
-        provisional=req.due_provisional,
-    )
-
-
-def _register_board_source() -> None:
-    from disclosure.backoffice import board
-
-    if request_board_rows not in board.BOARD_SOURCES:
-        board.BOARD_SOURCES.append(request_board_rows)
-
-
-_register_board_source()
 
 
 # The effect of each verb of REQUEST_ACTIONS, called with the cleaned input of its step page or API

@@ -34,7 +34,7 @@ from disclosure.disclosure_requests.models import (
     RequestAttachment,
     RequestEvent,
 )
-from disclosure.items import deadlines
+from disclosure.workcalendar import deadlines
 
 PRIVATE_FIELDS = (*request_services.APPLICANT_FIELDS, "description", "purpose", "correction_note",
                   "reply_text", "closing_note", "check_code", "reply_refer_to", "extension_reason")

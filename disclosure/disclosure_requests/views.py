@@ -103,6 +103,7 @@ def request_status(request):
     context.update(
         req=found,
         clock=clock_for(found),
+        next_steps=request_services.public_next_steps(found),
         events=found.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "id"),
         reply_attachments=found.attachments.filter(kind=RequestAttachment.Kind.REPLY),
         # Carried in the download forms of this page only, never in a URL.

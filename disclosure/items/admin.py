@@ -22,8 +22,8 @@ from disclosure.access.admin_base import DomainHistoryAdmin, DomainTabularInline
 from disclosure.items import actions as item_actions
 from disclosure.items import deadlines, transfer
 from disclosure.items.actions import EDITABLE_FIELDS, can_edit_item, check_edit
-from disclosure.items.deadlines import DeadlineState
 from disclosure.items.models import Attachment, DisclosureItem, ItemEvent, ItemRevision, Publication
+from disclosure.workcalendar.deadlines import DeadlineState
 
 Status = DisclosureItem.Status
 

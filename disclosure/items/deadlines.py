@@ -7,17 +7,14 @@ due dates; services store them for filtering and recompute them when the calenda
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from enum import StrEnum
 
 from django.conf import settings
 from django.utils import timezone
 
+from disclosure.workcalendar.deadlines import DeadlineStatus, deadline_status
 from disclosure.workcalendar.workdays import (
     WorkdayCalendar,
-    default_calendar,
     explain_workdays,
-    workdays_between,
 )
 
 
@@ -52,66 +49,6 @@ def refresh_item_deadlines(item, calendar: WorkdayCalendar | None = None) -> boo
         provisional = provisional or explanation.provisional
     item.publish_due, item.update_due, item.deadline_provisional = publish_due, update_due, provisional
     return before != (publish_due, update_due, provisional)
-
-
-class DeadlineState(StrEnum):
-    MET = "met"
-    ON_TIME = "on_time"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-
-    @property
-    def label(self) -> str:
-        return {
-            "met": "已按期完成",
-            "on_time": "未到期",
-            "due_soon": "即将到期",
-            "overdue": "已逾期",
-        }[self.value]
-
-
-@dataclass(frozen=True)
-class DeadlineStatus:
-    due: dt.date
-    state: DeadlineState
-    workdays_left: int  # negative when overdue: working days past the deadline
-    provisional: bool
-
-    @property
-    def label(self) -> str:
-        text = self.state.label
-        if self.state in (DeadlineState.ON_TIME, DeadlineState.DUE_SOON):
-            text += f"（剩 {self.workdays_left} 个工作日）"
-        elif self.state == DeadlineState.OVERDUE:
-            text += f"（逾期 {-self.workdays_left} 个工作日）"
-        if self.provisional:
-            text += "（暂定）"
-        return text
-
-
-def deadline_status(
-    due: dt.date,
-    *,
-    provisional: bool = False,
-    done_on: dt.date | None = None,
-    today: dt.date | None = None,
-    calendar: WorkdayCalendar | None = None,
-) -> DeadlineStatus:
-    """Where a deadline stands today: met, on time, due within the warning window, or overdue."""
-    calendar = calendar or default_calendar()
-    today = today or timezone.localdate()
-    if done_on is not None:
-        late = workdays_between(due, done_on, calendar) if done_on > due else 0
-        state = DeadlineState.MET if late <= 0 else DeadlineState.OVERDUE
-        return DeadlineStatus(due, state, -late, provisional)
-    left = workdays_between(today, due, calendar)
-    if due < today:
-        state = DeadlineState.OVERDUE
-    elif left <= rule("DUE_SOON_WORKDAYS"):
-        state = DeadlineState.DUE_SOON
-    else:
-        state = DeadlineState.ON_TIME
-    return DeadlineStatus(due, state, left, provisional)
 
 
 def item_deadline_status(item, *, today=None, calendar=None) -> DeadlineStatus | None:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from disclosure.catalogue.models import ChecklistCategory, ChecklistEntry
 from disclosure.core import cache as page_cache
 from disclosure.items.models import Attachment, DisclosureItem, Publication
-from disclosure.site.models import Page
 
 # Lists show a total up to this many; beyond it "1000+" (an exact count would read every row).
 COUNT_CAP = 1000
@@ -165,10 +164,6 @@ def list_checklist(with_stats: bool = True, today: dt.date | None = None) -> lis
         category.entry_list = by_category.get(category.pk, [])
     return categories
 
-
-def get_published_page(slug: str) -> Page:
-    """An office-edited page that is switched on. Raises Page.DoesNotExist."""
-    return Page.objects.get(slug=slug, is_published=True)
 
 
 def list_public_items_with_text() -> QuerySet[DisclosureItem]:

@@ -9,6 +9,12 @@ from disclosure.catalogue.models import Department
 from disclosure.items.models import DisclosureItem
 
 
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        """What the public sees of the office's pages: the one rule, for views and the sitemap."""
+        return self.filter(is_published=True)
+
+
 class Page(models.Model):
     """A page of the site the office edits in the admin: the guide (信息公开指南) and others."""
 
@@ -31,6 +37,8 @@ class Page(models.Model):
     )
 
     history = HistoricalRecords(verbose_name="页面历史")
+
+    objects = PageQuerySet.as_manager()
 
     class Meta:
         verbose_name = "页面"

@@ -291,7 +291,7 @@ class PageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         try:
-            page = selectors.get_published_page(self.slug or self.kwargs["slug"])
+            page = Page.objects.published().get(slug=self.slug or self.kwargs["slug"])
         except Page.DoesNotExist as exc:
             raise Http404("该页面不存在。") from exc
         return super().get_context_data(page=page, **kwargs)

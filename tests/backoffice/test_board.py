@@ -158,7 +158,7 @@ def test_demo_users_see_the_right_board(db):
 
 
 def test_groups_agree_with_deadline_status_around_holidays(db):
-    from disclosure.items.deadlines import DeadlineState, deadline_status
+    from disclosure.workcalendar.deadlines import DeadlineState, deadline_status
 
     # National Day 2025 and a weekend right after the third working day (Fri 20 Mar 2026).
     dues = [D(2025, 9, 25) + dt.timedelta(days=n) for n in range(25)]
@@ -201,3 +201,17 @@ def test_board_page_lists_a_page_per_group(client, make_item, office_user, monke
     for bad in ({"group": "x", "page": "y"}, {"group": "overdue", "page": "-1"},
                 {"group": "overdue", "page": "999"}):
         assert client.get(BOARD, bad).status_code == 200
+
+
+def test_each_row_offers_what_its_action_table_allows_this_user(client, make_item, editor, supervisor,
+                                                                office_user):
+    make_item(title="草稿事项")
+    client.force_login(editor)
+    page = client.get(BOARD).content.decode()
+    assert "提交审核" in page  # a draft of the editor's own department
+    client.force_login(supervisor)
+    page = client.get(BOARD).content.decode()
+    assert "草稿事项" in page and "提交审核" not in page
+    client.force_login(office_user)
+    page = client.get(BOARD).content.decode()
+    assert "提交审核" in page and "#workflow" in page

@@ -359,3 +359,16 @@ def test_reply_attachments_are_downloaded_by_the_office_only(submitted, client, 
     for user in (supervisor, editor):
         client.force_login(user)
         assert client.get(url).status_code == 403
+
+
+def test_status_page_lists_the_next_steps_from_the_action_table(submitted, client, office_user):
+    req, _ = submitted
+    lookup = {"tracking_number": req.tracking_number, "secret": req.check_code}
+    content = client.post(reverse(STATUS), lookup).content.decode()
+    expected = request_actions.public_next_steps(req)
+    answer_label = request_actions.REQUEST_ACTIONS["answer_request"].extra["public_label"]
+    assert answer_label in expected and all(step in content for step in expected)
+    request_actions.answer_request(req, by=office_user, reply_type=ReplyType.DISCLOSED,
+                                   text="预算表见学校信息公开网财务栏目。", on=req.received_on)
+    content = client.post(reverse(STATUS), lookup).content.decode()
+    assert "接下来可能的办理步骤" not in content and answer_label not in content

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from docx import Document
 
 from disclosure.backoffice.board import build_board
@@ -423,3 +424,24 @@ def test_concurrent_submissions_get_distinct_consecutive_numbers():
         numbers = list(pool.map(submit, range(24)))
     year = DisclosureRequest.objects.first().year
     assert sorted(numbers) == [f"YSQ-{year}-{n:04d}" for n in range(1, 25)]
+
+
+def test_the_board_offers_the_steps_of_the_action_table(make_request, office_user, supervisor, client):
+    from disclosure.backoffice.board import attach_next_steps
+
+    req = make_request(received_on=D(2026, 3, 2))
+    today = D(2026, 3, 20)
+
+    def steps_for(user):
+        entries = [e for s in build_board(user, today=today).groups.values() for e in s
+                   if e.row.kind == "答复申请"]
+        attach_next_steps(entries, user, today)
+        return [step.label for step in entries[0].next_steps]
+
+    expected = [a.label for a in rs.REQUEST_ACTIONS.available(req, office_user, today=today)
+                if a.name in rs.STEP_NAMES]
+    assert "答复" in expected and steps_for(office_user) == expected
+    assert steps_for(supervisor) == []  # reads the board, runs nothing
+    client.force_login(office_user)
+    page = client.get(reverse("deadline_board")).content.decode()
+    assert reverse("admin:disclosure_requests_disclosurerequest_step", args=[req.pk, "answer_request"]) in page
