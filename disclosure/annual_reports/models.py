@@ -33,6 +33,12 @@ def academic_year_of(day: dt.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
+class AnnualReportQuerySet(models.QuerySet):
+    def published(self):
+        """What the public sees of the reports: the one rule, for the site and the API."""
+        return self.filter(status=AnnualReport.Status.PUBLISHED)
+
+
 class AnnualReport(models.Model):
     """One academic year's report: narrative parts by the office, figures generated from data."""
 
@@ -81,6 +87,8 @@ class AnnualReport(models.Model):
     modified_at = models.DateTimeField("修改时间", auto_now=True)
 
     history = HistoricalRecords(verbose_name="年度报告历史", excluded_fields=["modified_at"])
+
+    objects = AnnualReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "信息公开年度报告"

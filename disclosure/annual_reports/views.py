@@ -29,7 +29,7 @@ class ReportListView(ListView):
     context_object_name = "reports"
 
     def get_queryset(self):
-        return AnnualReport.objects.filter(status=AnnualReport.Status.PUBLISHED).only(
+        return AnnualReport.objects.published().only(
             "year", "title", "published_at"
         )
 

@@ -366,7 +366,7 @@ class ReportViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        return AnnualReport.objects.filter(status=AnnualReport.Status.PUBLISHED).order_by("-year")
+        return AnnualReport.objects.published().order_by("-year")
 
     def get_serializer_class(self):
         return s.ReportDetailSerializer if self.action == "retrieve" else s.ReportSerializer

@@ -321,3 +321,52 @@ def test_everything_else_is_private_unless_the_view_says_otherwise(client, make_
     # Views that chose a header keep it for anonymous visitors.
     assert client.get("/api/v1/export/items.csv")["Cache-Control"] == "public, max-age=300"
     assert "no-store" in client.get(reverse("disclosure:request_create"))["Cache-Control"]
+
+
+def _changes():
+    """One change of every kind of public content (door 6): each must orphan the cached pages."""
+    from disclosure.annual_reports.models import AnnualReport
+    from disclosure.catalogue.models import ChecklistEntry, Department
+    from disclosure.site.models import Page
+
+    def guide(ctx):
+        page, _ = Page.objects.get_or_create(slug=Page.GUIDE, defaults={"title": "信息公开指南"})
+        page.body = "<p>办公地点：行政楼 201 室</p>"
+        page.save()
+
+    def department(ctx):
+        Department.objects.filter(pk=ctx["department"].pk).first().save()
+
+    def renamed_department(ctx):
+        d = Department.objects.get(pk=ctx["department"].pk)
+        d.name = "教务部"
+        d.save()
+
+    def checklist_name(ctx):
+        e = ChecklistEntry.objects.first()
+        e.title = e.title + "（修订）"
+        e.save()
+
+    def report(ctx):
+        AnnualReport.objects.update_or_create(year=2024, defaults={"title": "2024-2025学年报告"})
+
+    def attachment(ctx):
+        from django.core.files.base import ContentFile
+
+        from disclosure.items.models import Attachment
+        Attachment.objects.create(item=ctx["item"], title="附件", file=ContentFile(b"text", name="a.txt"))
+
+    return {"guide": guide, "department": department, "renamed_department": renamed_department,
+            "checklist_name": checklist_name, "report": report, "attachment": attachment}
+
+
+@CACHED
+@pytest.mark.parametrize("change", sorted(_changes()))
+def test_every_kind_of_public_content_orphans_the_cached_pages(
+    change, make_item, department, django_capture_on_commit_callbacks
+):
+    item = make_item("published", title="学校章程")
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        _changes()[change]({"department": department, "item": item})
+    assert generation() != before

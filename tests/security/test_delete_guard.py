@@ -85,3 +85,25 @@ def test_deletion_records_cannot_be_edited_or_deleted_in_the_admin(client, super
     assert client.post(reverse("admin:access_deletionrecord_delete", args=[record.pk]),
                        {"post": "yes"}).status_code == 403
     assert DeletionRecord.objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_deleted_requests_record_keeps_no_personal_data_for_the_supervisor(client, superuser, supervisor):
+    # Door 3: the record of a deletion outlives the request and is read by the supervisor.
+    disclosure_request = _request()
+    client.force_login(superuser)
+    client.post(reverse("admin:disclosure_requests_disclosurerequest_delete", args=[disclosure_request.pk]),
+                {"post": "yes"})
+    record = DeletionRecord.objects.get(model="disclosure_requests.DisclosureRequest")
+    stored = str(record.data) + record.object_repr
+    for value in ("张三", "11010519491231002X", "13800138000", "北京市海淀区某路 1 号",
+                  disclosure_request.check_code, "2025 年学校预算执行情况"):
+        assert value not in stored
+    assert record.data["tracking_number"] == disclosure_request.tracking_number
+    assert record.data["description"] == policy.REDACTED  # what a citizen asked may name them
+    client.force_login(supervisor)
+    for url in (reverse("admin:access_deletionrecord_changelist"),
+                reverse("admin:access_deletionrecord_change", args=[record.pk])):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "11010519491231002X" not in page.content.decode() and "张三" not in page.content.decode()
