@@ -250,6 +250,18 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(label="撤回原因", max_length=2000)
 
 
+class ReferSerializer(serializers.Serializer):
+    note = serializers.CharField(label="难以确定公开属性的原因", max_length=2000)
+
+
+class DecideSerializer(serializers.Serializer):
+    attribute = serializers.ChoiceField(label="审定后的公开属性", choices=DisclosureItem.Attribute.choices)
+    exemption_reason = serializers.ChoiceField(
+        label="不予公开理由", choices=DisclosureItem.ExemptionReason.choices, required=False, allow_blank=True,
+    )
+    note = serializers.CharField(label="审定说明", max_length=2000, allow_blank=True, required=False)
+
+
 class RecordChangeSerializer(serializers.Serializer):
     changed_on = serializers.DateField(label="变更之日")
     note = serializers.CharField(label="说明", max_length=2000, allow_blank=True, required=False)

@@ -532,81 +532,41 @@ class StaffItemViewSet(
                                   expected_version=version)
         return self._respond(item)
 
-    @_staff_action("提交审核", "草稿提交信息公开办公室审核。")
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._respond(item_actions.submit_for_review(self.get_object(), by=request.user))
 
-    @_staff_action("退回修改", "信息公开办公室把待审核事项退回部门，须填写审核意见。", s.CommentSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_to_draft(self, request, pk=None):
-        data = self._input(s.CommentSerializer)
-        return self._respond(
-            item_actions.return_to_draft(self.get_object(), by=request.user, comment=data["comment"])
-        )
+def _item_step(name: str, input_serializer, url_path: str, summary: str, description: str):
+    """One verb of ITEM_ACTIONS as a POST action: validate the input, run the verb, show the item."""
 
-    @_staff_action("登记保密审查", "信息公开办公室登记保密审查（办法第五条）：审查人和时间。", s.NoteSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
-        data = self._input(s.NoteSerializer)
-        return self._respond(
-            item_actions.confirm_review(self.get_object(), by=request.user, note=data.get("note", ""))
-        )
+    def step(self, request, pk=None):
+        data = self._input(input_serializer) if input_serializer else {}
+        return self._respond(item_actions.run_item_action(name, self.get_object(), by=request.user, data=data))
 
-    @_staff_action("发布", "信息公开办公室发布已通过保密审查的主动公开事项。", s.PublishSerializer)
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
-        data = self._input(s.PublishSerializer)
-        return self._respond(item_actions.publish_item(
-            self.get_object(), by=request.user, confirm_review_now=data["confirm_review"]
-        ))
+    # DRF routes an action by its function's name: the attribute name it will have on the class.
+    step.__name__ = step.__qualname__ = url_path.replace("-", "_")
+    step = action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(step)
+    return _staff_action(summary, description, input_serializer)(step)
 
-    @_staff_action("撤回", "信息公开办公室撤回已发布事项，须填写原因。", s.WithdrawSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        data = self._input(s.WithdrawSerializer)
-        return self._respond(
-            item_actions.withdraw_item(self.get_object(), by=request.user, reason=data["reason"])
-        )
 
-    @_staff_action("登记变更", "已发布信息发生变更：自变更之日次日起计算 20 个工作日的更新期限。",
-                   s.RecordChangeSerializer)
-    @action(detail=True, methods=["post"], url_path="record-change")
-    def record_change(self, request, pk=None):
-        data = self._input(s.RecordChangeSerializer)
-        return self._respond(item_actions.record_change(
-            self.get_object(), by=request.user, changed_on=data["changed_on"],
-            note=data.get("note", ""),
-        ))
+# The input of each verb; the verbs, their paths, labels and who may run them come from ITEM_ACTIONS.
+ITEM_STEP_INPUTS = {
+    "submit": None,
+    "take_back": s.NoteSerializer,
+    "refer": s.ReferSerializer,
+    "decide": s.DecideSerializer,
+    "review": s.NoteSerializer,
+    "publish": s.PublishSerializer,
+    "return": s.CommentSerializer,
+    "publish_revision": s.NoteSerializer,
+    "reject_revision": s.CommentSerializer,
+    "record_change": s.RecordChangeSerializer,
+    "publish_update": s.NoteSerializer,
+    "withdraw": s.WithdrawSerializer,
+}
+assert set(ITEM_STEP_INPUTS) == set(item_actions.ITEM_ACTIONS.actions)
 
-    @_staff_action("撤回提交", "部门在保密审查前撤回已提交审核的事项。", s.NoteSerializer)
-    @action(detail=True, methods=["post"], url_path="take-back")
-    def take_back(self, request, pk=None):
-        data = self._input(s.NoteSerializer)
-        return self._respond(item_actions.take_back_submission(
-            self.get_object(), by=request.user, note=data.get("note", "")))
-
-    @_staff_action("发布修订", "信息公开办公室审核部门对已发布事项的修订并发布。", s.NoteSerializer)
-    @action(detail=True, methods=["post"], url_path="publish-revision")
-    def publish_revision(self, request, pk=None):
-        data = self._input(s.NoteSerializer)
-        return self._respond(item_actions.publish_revision(
-            self.get_object(), by=request.user, note=data.get("note", "")))
-
-    @_staff_action("退回修订", "信息公开办公室退回部门对已发布事项的修订，须填写理由。", s.CommentSerializer)
-    @action(detail=True, methods=["post"], url_path="reject-revision")
-    def reject_revision(self, request, pk=None):
-        data = self._input(s.CommentSerializer)
-        return self._respond(item_actions.reject_revision(
-            self.get_object(), by=request.user, comment=data["comment"]))
-
-    @_staff_action("发布更新", "登记了变更的已发布事项，其更新内容已对外发布。", s.NoteSerializer)
-    @action(detail=True, methods=["post"], url_path="publish-update")
-    def publish_update(self, request, pk=None):
-        data = self._input(s.NoteSerializer)
-        return self._respond(
-            item_actions.publish_update(self.get_object(), by=request.user, note=data.get("note", ""))
-        )
+for _verb in item_actions.ITEM_ACTIONS.actions.values():
+    _step = _item_step(_verb.name, ITEM_STEP_INPUTS[_verb.name], _verb.extra["api"], _verb.label,
+                       _verb.extra["basis"])
+    setattr(StaffItemViewSet, _step.__name__, _step)
 
 
 # ---- Documentation ----

@@ -68,6 +68,7 @@ ITEM_ACTIONS = ActionTable(
     state_label=lambda item: item.get_status_display(),
     actions=[
         Verb("submit", "提交审核", frozenset({Status.DRAFT}), STAFF, scoped=True,
+             extra={"api": "submit", "basis": "草稿提交信息公开办公室审核。"},
              guard=lambda item, **_: (
                  "只有公开属性为“主动公开”的事项可以提交发布审核。"
                  if item.attribute != DisclosureItem.Attribute.PROACTIVE
@@ -75,39 +76,50 @@ ITEM_ACTIONS = ActionTable(
                  else "请先选择该事项对应的清单事项。" if not _has_entries(item) else "")),
         # The office sends an item back with `return`; taking back is the department's own.
         Verb("take_back", "撤回提交", frozenset({Status.IN_REVIEW}), EDITOR, scoped=True,
+             extra={"api": "take-back", "basis": "部门在保密审查前撤回已提交审核的事项。"},
              guard=lambda item, **_: "保密审查已完成，不能撤回提交，请联系信息公开办公室退回。"
              if item.reviewed_at else ""),
         Verb("refer", "报请学校审定公开属性", frozenset({Status.DRAFT}), STAFF, scoped=True,
+             extra={"api": "refer", "basis": "公开属性难以确定的事项报请学校审定，须说明原因。"},
              guard=lambda item, **_: "该事项已报请学校审定。" if item.attribute_referred else "",
              input="note", input_label="难以确定的原因"),
         Verb("decide", "审定公开属性", frozenset({Status.DRAFT}), OFFICE,
+             extra={"api": "decide", "basis": "信息公开办公室审定报请的公开属性（不予公开须选理由，办法第十条）。"},
              guard=lambda item, **_: "" if item.attribute_referred else "该事项没有报请学校审定。",
              input="decision", input_label="审定说明"),
         Verb("review", "确认保密审查通过", frozenset({Status.IN_REVIEW}), OFFICE,
+             extra={"api": "review", "basis": "信息公开办公室登记保密审查（办法第五条）：审查人和时间。"},
              guard=lambda item, **_: "保密审查已确认。" if item.reviewed_at else "",
              input="note", input_label="审查意见（可选）"),
         Verb("publish", "发布", frozenset({Status.IN_REVIEW}), OFFICE, css="default",
+             extra={"api": "publish", "basis": "信息公开办公室发布已通过保密审查的主动公开事项。"},
              guard=lambda item, **_: (
                  f"公开属性为“{item.get_attribute_display()}”的事项不能发布。"
                  if item.attribute != DisclosureItem.Attribute.PROACTIVE
                  else "公开属性尚待学校审定，不能发布。" if item.attribute_referred
                  else "发布前须完成保密审查。" if item.reviewed_at is None else "")),
         Verb("return", "退回修改", frozenset({Status.IN_REVIEW}), OFFICE,
+             extra={"api": "return", "basis": "信息公开办公室把待审核事项退回部门，须填写审核意见。"},
              input="comment", input_label="审核意见"),
         Verb("publish_revision", "审核通过并发布修订", frozenset({Status.PUBLISHED}), OFFICE,
+             extra={"api": "publish-revision", "basis": "信息公开办公室审核部门对已发布事项的修订并发布。"},
              css="default",
              guard=lambda item, **_: "" if _pending_revision(item) else "该事项没有待审修订。",
              input="note", input_label="审核意见（可选）"),
         Verb("reject_revision", "退回修订", frozenset({Status.PUBLISHED}), OFFICE,
+             extra={"api": "reject-revision", "basis": "信息公开办公室退回部门对已发布事项的修订，须填写理由。"},
              guard=lambda item, **_: "" if _pending_revision(item) else "该事项没有待审修订。",
              input="comment", input_label="退回理由"),
         Verb("record_change", "登记变更", frozenset({Status.PUBLISHED}), STAFF, scoped=True,
+             extra={"api": "record-change", "basis": "已发布信息发生变更：自变更之日次日起计算 20 个工作日的更新期限。"},
              input="changed_on", input_label="变更之日"),
         Verb("publish_update", "发布更新", frozenset({Status.PUBLISHED}), STAFF, scoped=True,
+             extra={"api": "publish-update", "basis": "登记了变更的已发布事项，其更新内容已对外发布。"},
              guard=lambda item, **_: "" if item.changed_on is not None and item.updated_at is None
              else "只有登记了变更的已发布事项可以发布更新。",
              input="note", input_label="更新说明（可选）"),
         Verb("withdraw", "撤回", frozenset({Status.PUBLISHED}), OFFICE,
+             extra={"api": "withdraw", "basis": "信息公开办公室撤回已发布事项，须填写原因。"},
              input="reason", input_label="撤回原因"),
     ],
 )
@@ -633,7 +645,9 @@ ITEM_EFFECTS = {
     "refer": lambda item, by, data, text: refer_attribute(item, by=by, note=text),
     "decide": _decide,
     "review": lambda item, by, data, text: confirm_review(item, by=by, note=text),
-    "publish": lambda item, by, data, text: publish_item(item, by=by),
+    # The API may ask to record the review in the same step (`confirm_review`).
+    "publish": lambda item, by, data, text: publish_item(
+        item, by=by, confirm_review_now=data.get("confirm_review") in (True, "1", "on", "true")),
     "return": lambda item, by, data, text: return_to_draft(item, by=by, comment=text),
     "publish_revision": lambda item, by, data, text: publish_revision(item, by=by, note=text),
     "reject_revision": lambda item, by, data, text: reject_revision(item, by=by, comment=text),

@@ -612,3 +612,30 @@ def test_office_handles_a_request_step_by_step(api, received, office_user):
     _error(api.post(f"{url}/answer/", {"reply_type": "maybe"}, format="json"), 400)
     _error(api.post("/api/v1/staff/requests/999999/answer/", {"reply_type": "disclosed"},
                     format="json"), 404)
+
+
+def test_every_verb_of_the_action_tables_is_an_api_action(api):
+    from disclosure.disclosure_requests import actions as request_actions
+    from disclosure.items import actions as item_actions
+
+    paths = json.loads(api.get("/api/v1/schema/?format=json").content)["paths"]
+    for verb in item_actions.ITEM_ACTIONS.actions.values():
+        operation = paths[f"/api/v1/staff/items/{{id}}/{verb.extra['api']}/"]["post"]
+        assert operation["summary"] == verb.label
+    for name in request_actions.STEP_NAMES:
+        verb = request_actions.REQUEST_ACTIONS[name]
+        assert paths[f"/api/v1/staff/requests/{{id}}/{verb.extra['api']}/"]["post"]["summary"] == verb.label
+
+
+def test_decide_and_refer_through_the_api(api, office_user, editor, make_item):
+    item = make_item(title="待审定事项")
+    api.force_authenticate(editor)
+    assert api.post(f"/api/v1/staff/items/{item.pk}/refer/", {}, format="json").status_code == 400
+    response = api.post(f"/api/v1/staff/items/{item.pk}/refer/", {"note": "涉及第三方"}, format="json")
+    assert response.status_code == 200
+    api.force_authenticate(office_user)
+    response = api.post(f"/api/v1/staff/items/{item.pk}/decide/",
+                        {"attribute": "exempt", "exemption_reason": "personal_privacy"}, format="json")
+    assert response.status_code == 200, response.content
+    item.refresh_from_db()
+    assert item.attribute == "exempt" and not item.attribute_referred
