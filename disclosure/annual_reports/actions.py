@@ -14,13 +14,41 @@ from django.db import transaction
 from django.utils import timezone
 
 from disclosure.access import policy
-from disclosure.annual_reports.models import AnnualReport, ChannelMetric, Complaint, DocumentCount
+from disclosure.annual_reports.models import (
+    AnnualReport,
+    ChannelMetric,
+    ChecklistStatement,
+    Complaint,
+    DocumentCount,
+)
 from disclosure.core.actions import Action as Verb
 from disclosure.core.actions import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
+from disclosure.core.institution import university_name
 
 Status = AnnualReport.Status
 OFFICE = frozenset({policy.Role.OFFICE})
+
+
+def failed_checks(report: AnnualReport) -> list[str]:
+    """The consistency checks of the report's live figures that fail (computed once per instance)."""
+    from disclosure.annual_reports.figures import compute_figures
+
+    if getattr(report, "_live_figures", None) is None:
+        report._live_figures = compute_figures(report.year, report=report)
+    return [check["message"] for check in report._live_figures["checks"] if not check["ok"]]
+
+
+def _publish_guard(report: AnnualReport, **_) -> str:
+    if report.period[1] >= timezone.localdate():
+        return "学年尚未结束（8月31日之后才能发布该学年的报告）。"
+    failed = failed_checks(report)
+    # Two statements of one report must not contradict each other unless the office says why.
+    if failed and not report.checks_note.strip():
+        return ("数据核对未通过：" + "；".join(failed)
+                + "。请更正数据，或在“数据核对说明”中写明原因（报告将印出该说明）后再发布。")
+    return ""
+
 
 # The verbs of a report, declared once; the admin's actions and buttons list what `available()` gives.
 REPORT_ACTIONS = ActionTable(
@@ -29,8 +57,7 @@ REPORT_ACTIONS = ActionTable(
     state_label=lambda report: report.get_status_display(),
     actions=[
         Verb("publish", "发布（冻结统计数据）", frozenset({Status.DRAFT}), OFFICE,
-             guard=lambda report, **_: "学年尚未结束（8月31日之后才能发布该学年的报告）。"
-             if report.period[1] >= timezone.localdate() else ""),
+             guard=_publish_guard),
         Verb("unpublish", "撤回为草稿", frozenset({Status.PUBLISHED}), OFFICE,
              input="reason", input_label="撤回原因"),
     ],
@@ -38,7 +65,8 @@ REPORT_ACTIONS = ActionTable(
 
 NARRATIVE_FIELDS = (
     "title", "preface", "overview", "proactive_notes", "requests_notes", "evaluation",
-    "complaints_notes", "problems", "measures", "other_matters", "signed_on",
+    "complaints_notes", "problems", "measures", "other_matters", "signed_on", "university",
+    "total_items_entered", "total_items_wording", "checks_note",
 )
 
 
@@ -91,14 +119,15 @@ def update_report(report: AnnualReport, *, by, changes: dict[str, Any]) -> Annua
 @transaction.atomic
 def publish_report(report: AnnualReport, *, by, figures: dict | None = None) -> AnnualReport:
     """Publish a draft: its figures are computed now and stored, so later data edits leave it as is."""
-    from disclosure.annual_reports.figures import compute_figures
-
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    # The name it is published under stays with it (a later rename does not change a signed report).
+    report.university = report.university or university_name()
     REPORT_ACTIONS.check("publish", report, by)
-    report.figures = figures if figures is not None else compute_figures(report.year)
+    report.figures = figures if figures is not None else report._live_figures
     report.status = AnnualReport.Status.PUBLISHED
     report.published_at, report.published_by = timezone.now(), by
-    _save(report, by=by, reason="发布", fields=["figures", "status", "published_at", "published_by"])
+    _save(report, by=by, reason="发布",
+          fields=["figures", "status", "published_at", "published_by", "university"])
     return report
 
 
@@ -140,6 +169,23 @@ def set_document_count(*, by, year: int, kind: str, value: int, note: str = "") 
     obj = DocumentCount.objects.filter(year=year, kind=kind).first() or DocumentCount(year=year, kind=kind)
     reason = "修改" if obj.pk else "录入"
     obj.value, obj.note, obj.entered_by = value, note, by
+    _save(obj, by=by, reason=reason)
+    return obj
+
+
+@transaction.atomic
+def set_checklist_statement(*, by, year: int, entry, status: str, links: str = "",
+                            note: str = "") -> ChecklistStatement:
+    """Enter (or correct) how one checklist entry was disclosed in a year, as the office states it."""
+    _require_office(by)
+    lines = [line.strip() for line in (links or "").splitlines() if line.strip()]
+    bad = [line for line in lines if not line.rpartition(" ")[2].startswith(("http://", "https://", "/"))]
+    if bad:
+        raise TransitionNotAllowed(f"链接须以 http://、https:// 或 / 开头：{bad[0][:80]}")
+    obj = ChecklistStatement.objects.filter(year=year, entry=entry).first() or ChecklistStatement(
+        year=year, entry=entry)
+    reason = "修改" if obj.pk else "录入"
+    obj.status, obj.links, obj.note, obj.entered_by = status, "\n".join(lines), note, by
     _save(obj, by=by, reason=reason)
     return obj
 

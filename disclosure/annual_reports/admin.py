@@ -6,11 +6,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from disclosure.access.admin_base import DomainHistoryAdmin
 from disclosure.annual_reports import actions as report_services
-from disclosure.annual_reports.models import AnnualReport, ChannelMetric, Complaint, DocumentCount
+from disclosure.annual_reports.models import (
+    AnnualReport,
+    ChannelMetric,
+    ChecklistStatement,
+    Complaint,
+    DocumentCount,
+)
 
 
 def _refuse(error: ValidationError):
@@ -22,10 +28,15 @@ def _refuse(error: ValidationError):
 class AnnualReportAdmin(DomainHistoryAdmin):
     list_display = ["year", "display_title", "status", "published_at", "published_by", "links"]
     list_filter = ["status"]
-    readonly_fields = ["status", "published_at", "published_by", "created_by", "created_at", "links"]
+    readonly_fields = ["status", "published_at", "published_by", "created_by", "created_at", "links",
+                       "checks"]
     actions = ["publish_selected"]
     fieldsets = [
-        (None, {"fields": ["year", "title", "preface", "signed_on", "links"]}),
+        (None, {"fields": ["year", "university", "title", "preface", "signed_on", "links"]}),
+        ("数据核对", {"fields": ["checks", "checks_note"],
+                      "description": "核对未通过时不能发布，除非在“数据核对说明”中写明原因。"}),
+        ("系统数据不全的学年", {"fields": ["total_items_entered", "total_items_wording"],
+                               "description": "各清单事项的公开情况在“清单事项公开情况（录入）”中逐项录入。"}),
         ("报告正文（统计数字由系统生成）", {"fields": [
             "overview", "proactive_notes", "requests_notes", "evaluation", "complaints_notes",
             "problems", "measures", "other_matters",
@@ -54,6 +65,22 @@ class AnnualReportAdmin(DomainHistoryAdmin):
             reverse("disclosure:report_docx", kwargs={"year": obj.year}),
             reverse("disclosure:report_compliance", kwargs={"year": obj.year}),
         )
+
+    @admin.display(description="核对结果")
+    def checks(self, obj):
+        if obj is None or not obj.pk:
+            return "—"
+        if obj.is_published:
+            rows = obj.figures.get("checks", [])
+        else:
+            report_services.failed_checks(obj)
+            rows = obj._live_figures["checks"]
+        if not rows:
+            return "无需核对的项目。"
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", "<li>{}{}</li>",
+            (("✓ ", c["message"]) if c["ok"] else ("✗ 不一致：", c["message"]) for c in rows),
+        ))
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -167,6 +194,26 @@ class DocumentCountAdmin(DomainHistoryAdmin):
             saved = report_services.set_document_count(
                 by=request.user, year=data["year"], kind=data["kind"], value=data["value"],
                 note=data.get("note", ""),
+            )
+        except ValidationError as error:
+            _refuse(error)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+
+@admin.register(ChecklistStatement)
+class ChecklistStatementAdmin(DomainHistoryAdmin):
+    list_display = ["year", "entry", "status", "note", "entered_by", "entered_at"]
+    list_filter = ["year", "status"]
+    list_select_related = ["entry", "entered_by"]
+    fields = ["year", "entry", "status", "links", "note"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            saved = report_services.set_checklist_statement(
+                by=request.user, year=data["year"], entry=data["entry"], status=data["status"],
+                links=data.get("links", ""), note=data.get("note", ""),
             )
         except ValidationError as error:
             _refuse(error)

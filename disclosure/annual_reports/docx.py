@@ -1,7 +1,8 @@
 """The yearly report as a Word document, in the layout universities file with the education department.
 
-Same content as the web page: the seven parts, the request table and the 50-row checklist table.
-Charts become small tables here (a picture library is not worth its weight for four bar charts).
+Same content as the web page: the seven parts, the notes on the figures, the tables and charts in the
+order and with the numbers `figures.exhibits` gives them, and the 50-row checklist table. Charts are
+PNG images (charts.py); where no Chinese font is installed they become small tables instead.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.conf import settings
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -17,7 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from disclosure.annual_reports.figures import SOURCE_LEGEND, fmt, report_parts
+from disclosure.annual_reports import charts
+from disclosure.annual_reports.figures import cn_date, exhibits, fmt, front_notes, report_parts
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -105,6 +106,54 @@ def checklist_table_rows(checklist: list[dict[str, Any]], site: str = "") -> lis
     return rows
 
 
+def _caption(doc, text: str) -> None:
+    _paragraph(doc, text, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+
+
+def _exhibit(doc, ex: dict[str, Any], figures: dict[str, Any], site_url: str) -> None:
+    """One numbered table or chart, its caption above it as in the web page."""
+    if ex["kind"] == "chart":
+        if charts.charts_available():
+            picture = doc.add_paragraph()
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            title = ex["caption"].split(" ", 1)[1]
+            picture.add_run().add_picture(io.BytesIO(charts.bar_chart_png(title, ex["rows"])), width=Cm(15))
+            _caption(doc, ex["caption"])
+        else:
+            _caption(doc, ex["caption"])
+            _table(doc, ["项目", "数量"], [[r["label"], r["value"]] for r in ex["rows"]])
+        return
+    _caption(doc, ex["caption"])
+    key = ex["key"]
+    if key == "channels":
+        _table(doc, ["渠道", "发布条数", "栏目", "其他数据"], [
+            [c["channel"], fmt(c["items"]),
+             "、".join(f"{s['section']} {fmt(s['items'])}" for s in c["sections"]),
+             "；".join(f"{m['section']}{m['label']} {fmt(m)}" for m in c["metrics"])]
+            for c in figures["channels"]
+        ], widths=[3.5, 2.0, 5.5, 5.0])
+    elif key == "documents":
+        _table(doc, ["公文类型", "数量"], [[d["label"], fmt(d)] for d in figures["documents"]])
+    elif key == "requests":
+        header, rows = request_table_rows(figures["requests"])
+        table = _table(doc, header, rows, size=9, widths=[5.6, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4])
+        top, sub = table.rows[0].cells, table.rows[1].cells
+        last = len(header) - 1
+        for index in (0, 1, last):
+            _merge(top[index], sub[index])
+        _merge(top[2], top[last - 1])
+    elif key == "complaints":
+        complaints = figures["complaints"]
+        header = ["类型", "总计", *[o["label"] for o in complaints[0]["outcomes"]]]
+        _table(doc, header, [
+            [c["label"], c["total"]["value"], *[o["value"] for o in c["outcomes"]]] for c in complaints
+        ])
+    elif key == "checklist":
+        _table(doc, ["序号", "类别", "清单事项", "公开情况", "本学年条数", "公开渠道", "链接"],
+               checklist_table_rows(figures["checklist"], site_url), size=8,
+               widths=[1.0, 2.2, 7.0, 3.5, 1.5, 3.5, 7.0])
+
+
 def build_report_docx(report, figures: dict[str, Any], *, site_url: str = "") -> bytes:
     """The report as .docx bytes, from the given (live or frozen) figures."""
     doc = Document()
@@ -113,70 +162,36 @@ def build_report_docx(report, figures: dict[str, Any], *, site_url: str = "") ->
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(3.7 - 1.2)
-    section.left_margin = section.right_margin = Cm(2.6)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
 
     _paragraph(doc, report.display_title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER,
                indent=False)
     for line in report.preface.splitlines():
         if line.strip():
             _paragraph(doc, line)
-    _paragraph(doc, SOURCE_LEGEND, size=12)
+    for note in front_notes(figures):
+        _paragraph(doc, note, size=12)
 
+    numbered = exhibits(figures)
     for part in report_parts(report, figures):
-        _paragraph(doc, part["heading"], font=HEADING_FONT, size=16, indent=False)
         if part["key"] == "checklist":
-            break
-        for text in part["paragraphs"]:
-            _paragraph(doc, text)
-        if part["key"] == "proactive":
-            portal = figures["portal"]
-            _paragraph(doc, "表1 本网公开事项按月份统计", font=HEADING_FONT, size=12, indent=False)
-            _table(doc, ["月份", "条数"], [[r["label"], r["value"]] for r in portal["by_month"]])
-            _paragraph(doc, "表2 本网公开事项按清单类别统计", font=HEADING_FONT, size=12, indent=False)
-            _table(doc, ["类别", "条数"], [[r["label"], r["value"]] for r in portal["by_category"]])
-            if portal["by_department"]:
-                _paragraph(doc, "表3 本网公开事项按部门统计", font=HEADING_FONT, size=12, indent=False)
-                _table(doc, ["部门", "条数"], [[r["label"], r["value"]] for r in portal["by_department"]])
-            _paragraph(doc, "表4 发布渠道统计", font=HEADING_FONT, size=12, indent=False)
-            _table(doc, ["渠道", "发布条数", "栏目"], [
-                [c["channel"], fmt(c["items"]),
-                 "、".join(f"{s['section']} {fmt(s['items'])}" for s in c["sections"])]
-                for c in figures["channels"]
-            ])
-        if part["key"] == "requests":
-            header, rows = request_table_rows(figures["requests"])
-            _paragraph(doc, "表5 依申请公开情况", font=HEADING_FONT, size=12, indent=False)
-            table = _table(doc, header, rows, size=9)
-            top, sub = table.rows[0].cells, table.rows[1].cells
-            last = len(header) - 1
-            for index in (0, 1, last):
-                _merge(top[index], sub[index])
-            _merge(top[2], top[last - 1])
-        if part["key"] == "complaints":
-            complaints = figures["complaints"]
-            header = ["类型", "总计", *[o["label"] for o in complaints[0]["outcomes"]]]
-            _table(doc, header, [
-                [c["label"], c["total"]["value"], *[o["value"] for o in c["outcomes"]]]
-                for c in complaints
-            ])
+            # The checklist table is wide: it gets a landscape section of its own.
+            landscape = doc.add_section()
+            landscape.orientation = WD_ORIENT.LANDSCAPE
+            landscape.page_width, landscape.page_height = Cm(29.7), Cm(21.0)
+            landscape.left_margin = landscape.right_margin = Cm(2.0)
+        _paragraph(doc, part["heading"], font=HEADING_FONT, size=16, indent=False)
+        if part["key"] != "checklist":
+            for text in part["paragraphs"]:
+                _paragraph(doc, text)
+        for ex in numbered.get(part["key"], []):
+            _exhibit(doc, ex, figures, site_url)
 
-    # The checklist table is wide: it gets a landscape section of its own.
-    landscape = doc.add_section()
-    landscape.orientation = WD_ORIENT.LANDSCAPE
-    landscape.page_width, landscape.page_height = Cm(29.7), Cm(21.0)
-    landscape.left_margin = landscape.right_margin = Cm(2.0)
-    university = settings.DISCLOSURE.get("UNIVERSITY_NAME", "")
-    _paragraph(doc, f"{figures['label']}{university}清单事项公开情况表", font=HEADING_FONT, size=14,
-               align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _table(doc, ["序号", "类别", "清单事项", "公开情况", "本学年条数", "公开渠道", "链接"],
-           checklist_table_rows(figures["checklist"], site_url), size=8,
-           widths=[1.0, 2.2, 7.0, 3.5, 1.5, 3.5, 7.0])
-
-    _paragraph(doc, university, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    if report.signed_on:
-        _paragraph(doc, f"{report.signed_on.year}年{report.signed_on.month}月{report.signed_on.day}日",
-                   align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _paragraph(doc, report.university_label, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    day = report.signed_on or (report.published_at.date() if report.published_at else None)
+    if day:
+        _paragraph(doc, cn_date(day), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

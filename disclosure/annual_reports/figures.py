@@ -24,7 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.annual_reports.models import (
+    AnnualReport,
     ChannelMetric,
+    ChecklistStatement,
     Complaint,
     DocumentCount,
     academic_year_bounds,
@@ -59,8 +61,27 @@ DOCUMENT_KINDS = [k for k in DisclosureItem.DocumentKind if k]
 METRIC_ORDER = {m.value: i for i, m in enumerate(ChannelMetric.Metric)}
 
 
-def figure(value: int, source: str, note: str = "") -> dict[str, Any]:
-    return {"value": int(value), "source": source, "note": note}
+def figure(value: int, source: str, note: str = "", wording: str = "") -> dict[str, Any]:
+    """One figure and where it comes from; `wording` is the office's own way to write it (5000余条)."""
+    fig = {"value": int(value), "source": source, "note": note}
+    if wording:
+        fig["wording"] = wording
+    return fig
+
+
+# The names and definitions of the report's figures: printed once in the report (统计口径), so that
+# a reader can tell the portal's own items from what each channel published.
+PORTAL_ITEMS = "本平台公开事项"
+CHANNEL_ITEMS = "渠道发布条数"
+TOTAL_ITEMS = "对外公布信息总数"
+DEFINITIONS = [
+    (TOTAL_ITEMS, "学校各渠道本学年对外公布信息的总条数：各渠道发布条数之和；系统数据不全的学年由信息公开办公室录入*。"),
+    (PORTAL_ITEMS, "在本平台登记、经保密审查后于本学年发布且至今仍公开的公开事项条数，由系统统计；"
+                   "一个事项在几个渠道发布只计一次，按月份、清单类别和部门的分布同此口径。"),
+    (CHANNEL_ITEMS, "某一渠道（栏目）本学年的发布条数：由本平台的发布记录统计，或由信息公开办公室录入*；"
+                    "“信息公开网”一行是该渠道的发布条数，不同于本平台公开事项。"),
+    ("清单事项公开情况", "第七部分附表逐项列出：按本平台发布记录统计，或由信息公开办公室录入*（系统上线前的学年）。"),
+]
 
 
 def _bounds_aware(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -281,9 +302,14 @@ def checklist_figures(year: int) -> list[dict[str, Any]]:
         .values_list("checklistentry")
         .annotate(last=Max("disclosureitem__published_at"))
     )
+    statements = {s.entry_id: s for s in ChecklistStatement.objects.filter(year=year)}
     rows = []
     for entry in entries:
         count = counts.get(entry.pk, 0)
+        statement = statements.get(entry.pk)
+        if statement is not None:
+            rows.append(_entered_row(entry, statement, count))
+            continue
         if count:
             status, label = "disclosed", "已公开"
         elif entry.pk in earlier:
@@ -305,8 +331,32 @@ def checklist_figures(year: int) -> list[dict[str, Any]]:
             if count else [],
             "items": shown[entry.pk],
             "not_applicable_note": entry.not_applicable_note,
+            "source": COUNTED,
+            "note": "",
         })
     return rows
+
+
+def _entered_row(entry, statement: ChecklistStatement, count: int) -> dict[str, Any]:
+    """A checklist row as the office stated it; the portal's own count is kept beside it."""
+    label = statement.get_status_display() + ENTERED_MARK
+    if statement.note:
+        label += f"（{statement.note}）"
+    return {
+        "number": entry.number,
+        "category": entry.category.name,
+        "title": entry.title,
+        "url": entry.get_absolute_url(),
+        "status": statement.status,
+        "status_label": label,
+        "count": figure(count, COUNTED),
+        "channels": [],
+        "items": [{"title": link["title"], "url": link["url"], "published_on": "", "publications": []}
+                  for link in statement.link_list()],
+        "not_applicable_note": entry.not_applicable_note,
+        "source": ENTERED,
+        "note": statement.note,
+    }
 
 
 # --- part three: requests ----------------------------------------------------------------------
@@ -416,36 +466,61 @@ def complaint_figures(year: int) -> list[dict[str, Any]]:
 
 # --- the whole report ---------------------------------------------------------------------------
 
-def compute_figures(year: int) -> dict[str, Any]:
-    """Every figure of the report for the academic year starting in September of `year`."""
+def total_figure(channels: list[dict[str, Any]], report: AnnualReport | None) -> dict[str, Any]:
+    """Part two's total: the office's entered total (with its wording) if any, else the channels' sum."""
+    channel_total = sum(c["items"]["value"] for c in channels)
+    if report is not None and report.total_items_entered is not None:
+        return figure(report.total_items_entered, ENTERED, wording=report.total_items_wording)
+    sources = {c["items"]["source"] for c in channels if c["items"]["value"]}
+    return figure(channel_total, next(iter(sources)) if len(sources) == 1 else MIXED if sources else COUNTED)
+
+
+def compute_figures(year: int, *, report: AnnualReport | None = None) -> dict[str, Any]:
+    """Every figure of the report for the academic year starting in September of `year`.
+
+    `report` (default: the year's report, if any) gives what the office entered on the report itself.
+    """
+    if report is None:
+        report = AnnualReport.objects.filter(year=year).first()
     start, end = academic_year_bounds(year)
     channels = channel_figures(year)
-    portal = item_figures(year)
-    channel_total = sum(c["items"]["value"] for c in channels)
-    sources = {c["items"]["source"] for c in channels if c["items"]["value"]}
     requests = request_figures(year)
     figures = {
         "year": year,
         "label": academic_year_label(year),
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "computed_at": timezone.now().isoformat(timespec="seconds"),
-        "total_items": figure(
-            channel_total, next(iter(sources)) if len(sources) == 1 else MIXED if sources else COUNTED
-        ),
+        "university": report.university_label if report is not None else "",
+        "definitions": [{"name": n, "text": t} for n, t in DEFINITIONS],
+        "total_items": total_figure(channels, report),
+        "channel_total": sum(c["items"]["value"] for c in channels),
         "channels": channels,
-        "portal": portal,
+        "portal": item_figures(year),
         "documents": document_figures(year),
         "requests": requests,
         "complaints": complaint_figures(year),
         "checklist": checklist_figures(year),
+        "checks_note": report.checks_note.strip() if report is not None else "",
     }
-    figures["checks"] = consistency_checks(figures)
+    figures["checks"] = consistency_checks(figures, report)
     return figures
 
 
-def consistency_checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
+def consistency_checks(figures: dict[str, Any], report: AnnualReport | None = None) -> list[dict[str, Any]]:
     """Sums that must agree; a disagreement is shown to the office, never silently fixed."""
     checks = []
+    total = figures["total_items"]
+    if total["source"] == ENTERED:
+        checks.append({
+            "ok": total["value"] >= figures["channel_total"],
+            "message": f"录入的对外公布信息总数 {total['value']} 条，各渠道发布条数合计 {figures['channel_total']} 条",
+        })
+    if report is not None and report.preface.strip():
+        # The preface is free text: it must at least name the university that signs the report.
+        checks.append({
+            "ok": report.university_label in report.preface,
+            "message": f"前言应写明署名单位“{report.university_label}”",
+        })
     for channel in figures["channels"]:
         if channel["total_entered"] and channel["sections"]:
             parts = sum(s["items"]["value"] for s in channel["sections"])
@@ -511,6 +586,8 @@ def cn_date(day: dt.date) -> str:
 def fmt(fig: dict[str, Any], unit: str = "") -> str:
     mark = ENTERED_MARK if fig["source"] in (ENTERED, MIXED) else ""
     note = f"（{fig['note']}）" if fig.get("note") else ""
+    if fig.get("wording"):
+        return f"{fig['wording']}{mark}{note}"
     return f"{number(fig['value'])}{unit}{mark}{note}"
 
 
@@ -555,7 +632,18 @@ def channel_sentence(channel: dict[str, Any]) -> str | None:
         parts.append(text)
     if not parts:
         return None
-    return f"{channel['channel']}：" + "；".join(parts) + "。"
+    # "本渠道" keeps a channel's figure apart from the portal's own items (the channel 信息公开网 above all).
+    return f"{channel['channel']}：本渠道" + "；".join(parts) + "。"
+
+
+def front_notes(figures: dict[str, Any]) -> list[str]:
+    """What precedes part one: the definitions of the figures and the office's note on failed checks."""
+    notes = [SOURCE_LEGEND]
+    notes += [f"{d['name']}：{d['text']}" for d in figures.get("definitions", [])]
+    failed = [c["message"] for c in figures.get("checks", []) if not c["ok"]]
+    if failed and figures.get("checks_note"):
+        notes.append(f"数据核对说明：{'；'.join(failed)}。{figures['checks_note']}")
+    return notes
 
 
 def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -569,14 +657,25 @@ def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
     not_applicable = sum(1 for r in checklist if r["status"] == "not_applicable")
     missing = [r["number"] for r in checklist if r["status"] == "none"]
 
-    proactive = [
+    total = figures["total_items"]
+    channel_total = figures.get("channel_total", total["value"])
+    entered_rows = [r for r in checklist if r.get("source") == ENTERED]
+    mark = ENTERED_MARK if entered_rows else ""
+    quantity = (
         f"（一）主动公开信息的数量。{cn_date(start)}至{cn_date(end)}，学校通过学校网站、信息公开专栏、新媒体平台、"
-        f"校报校刊等载体对外公布信息共{fmt(figures['total_items'], '条')}；其中在本信息公开网发布公开事项"
-        f"{fmt(portal['total'], '条')}，按月份、类别和部门的分布见下图。",
+        f"校报校刊等载体对外公布信息共{fmt(total, '条')}"
+    )
+    if total["source"] == ENTERED and channel_total:
+        quantity += f"（下文各渠道分别报告的{CHANNEL_ITEMS}合计{channel_total}条）"
+    quantity += f"。{PORTAL_ITEMS}{fmt(portal['total'], '条')}"
+    quantity += "，按月份、清单类别和部门的分布见下图。" if portal["total"]["value"] else "。"
+    proactive = [
+        quantity,
         f"（二）落实《清单》情况。对照《高等学校信息公开事项清单》50项逐项梳理：本学年有公开信息的"
-        f"{disclosed}项，往年已公开且本学年无变化的{earlier}项，不适用的{not_applicable}项"
-        + (f"，本学年未公开的{len(missing)}项（第{'、'.join(map(str, missing))}项）" if missing else "")
-        + "。逐项说明详见文末附表。",
+        f"{disclosed}项{mark}，往年已公开且本学年无变化的{earlier}项{mark}，不适用的{not_applicable}项{mark}"
+        + (f"，本学年未公开的{len(missing)}项{mark}（第{'、'.join(map(str, missing))}项）" if missing else "")
+        + "。逐项说明详见文末附表"
+        + ("（标“*”的由信息公开办公室录入）" if entered_rows else "") + "。",
         "（三）主动公开信息的形式。",
     ]
     sentences = [s for s in (channel_sentence(c) for c in figures["channels"]) if s]
@@ -674,3 +773,49 @@ def compliance(year: int, *, today: dt.date | None = None) -> dict[str, Any]:
         or (r.answered_on is None and r.status in OPEN_STATUSES and r.due_on < min(today, end))
     ]
     return {"entries": entries, "departments": departments, "late_requests": late_requests}
+
+
+# --- tables and charts: one list, numbered once, for the web page, the PDF and the .docx ----------
+
+def _bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The rows of a chart, or None when there is nothing to draw (an empty chart says nothing)."""
+    return rows if any(r["value"] for r in rows) else None
+
+
+def exhibits(figures: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Per part, the tables and charts that follow its text, captioned 表1… and 图1… without gaps."""
+    portal = figures["portal"]
+    channel_rows = [{"label": c["channel"], "value": c["items"]["value"]}
+                    for c in figures["channels"] if c["items"]["value"]]
+    planned = {
+        "proactive": [
+            ("chart", "portal_by_month", f"{PORTAL_ITEMS}按月份统计", _bars(portal["by_month"])),
+            ("chart", "portal_by_category", f"{PORTAL_ITEMS}按清单类别统计", _bars(portal["by_category"])),
+            ("chart", "portal_by_department", f"{PORTAL_ITEMS}按部门统计", _bars(portal["by_department"][:15])),
+            ("chart", "channel_items", f"各渠道{CHANNEL_ITEMS}", _bars(channel_rows)),
+            ("table", "channels", f"各渠道{CHANNEL_ITEMS}及其他数据", True),
+            ("table", "documents", "发文数量", True),
+        ],
+        "requests": [
+            ("table", "requests", "依申请公开情况", True),
+            ("chart", "request_outcomes", "依申请公开办理结果", _bars(figures["requests"]["outcomes"])),
+        ],
+        "complaints": [("table", "complaints", "因信息公开工作受到举报、复议、诉讼情况", True)],
+        "checklist": [("table", "checklist",
+                       f"{figures['label']}{figures.get('university', '')}清单事项公开情况表", True)],
+    }
+    numbers = {"table": 0, "chart": 0}
+    result: dict[str, list[dict[str, Any]]] = {}
+    for part, rows in planned.items():
+        result[part] = []
+        for kind, key, title, data in rows:
+            if not data:
+                continue
+            numbers[kind] += 1
+            prefix = "表" if kind == "table" else "图"
+            result[part].append({
+                "kind": kind, "key": key, "number": numbers[kind],
+                "caption": f"{prefix}{numbers[kind]} {title}",
+                "rows": data if kind == "chart" else None,
+            })
+    return result

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from disclosure.catalogue.models import Channel, ChannelSection
+from disclosure.catalogue.models import Channel, ChannelSection, ChecklistEntry
+from disclosure.core.institution import university_name
 from disclosure.items.models import DisclosureItem
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -66,6 +67,22 @@ class AnnualReport(models.Model):
     measures = models.TextField("六、改进措施", blank=True)
     other_matters = models.TextField("其他需要报告的事项", blank=True)
     signed_on = models.DateField("落款日期", null=True, blank=True)
+    university = models.CharField(
+        "署名单位", max_length=100, blank=True,
+        help_text="留空时用站点设置中的学校名称；发布时记入报告，之后学校更名也不变。",
+    )
+    total_items_entered = models.PositiveIntegerField(
+        "对外公布信息总数（录入）", null=True, blank=True,
+        help_text="系统数据不全的学年（如系统上线前）由办公室录入，代替各渠道条数之和；报告中标“*”。",
+    )
+    total_items_wording = models.CharField(
+        "总数的表述", max_length=30, blank=True,
+        help_text="报告原文的写法，如“5000余条”；留空时印数字。",
+    )
+    checks_note = models.TextField(
+        "数据核对说明", blank=True,
+        help_text="数据核对未通过而仍要发布时，写明原因（如“各类会议有交叉，合计多于总数”）；报告中作为注释印出。",
+    )
 
     status = models.CharField(
         "状态", max_length=20, choices=Status, default=Status.DRAFT, editable=False
@@ -109,9 +126,13 @@ class AnnualReport(models.Model):
         return reverse("disclosure:report_detail", kwargs={"year": self.year})
 
     @property
+    def university_label(self) -> str:
+        """The name the report is signed with: its own once published, else the site's."""
+        return self.university or university_name()
+
+    @property
     def display_title(self) -> str:
-        university = settings.DISCLOSURE.get("UNIVERSITY_NAME", "")
-        return self.title or f"{university}{academic_year_label(self.year)}信息公开工作年度报告"
+        return self.title or f"{self.university_label}{academic_year_label(self.year)}信息公开工作年度报告"
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
@@ -274,3 +295,61 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.received_on:%Y-%m-%d}"
+
+
+class ChecklistStatement(models.Model):
+    """How one checklist entry was disclosed in a year, as the office states it (years before the
+    portal's own records, or an entry published elsewhere). It replaces the counted row, marked "*".
+    """
+
+    class Status(models.TextChoices):
+        DISCLOSED = "disclosed", "已公开"
+        EARLIER = "earlier", "往年已公开，本学年无变化"
+        NOT_APPLICABLE = "not_applicable", "不适用"
+        NONE = "none", "本学年未公开"
+
+    year = models.PositiveSmallIntegerField(
+        "学年", validators=YEAR_VALIDATORS, help_text="学年开始的年份：2020 表示 2020-2021 学年。"
+    )
+    entry = models.ForeignKey(
+        ChecklistEntry, verbose_name="清单事项", on_delete=models.PROTECT, related_name="statements"
+    )
+    status = models.CharField("公开情况", max_length=20, choices=Status)
+    links = models.TextField(
+        "链接", blank=True, help_text="每行一个网址，可在网址前写标题并以空格分隔。"
+    )
+    note = models.CharField(
+        "说明", max_length=300, blank=True, help_text="如公开渠道、不适用的理由、链接缺失的原因，报告中照录。"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    entered_at = models.DateTimeField("录入时间", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="清单事项公开情况录入历史")
+
+    class Meta:
+        verbose_name = "清单事项公开情况（录入）"
+        verbose_name_plural = "清单事项公开情况（录入）"
+        ordering = ["-year", "entry__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "entry"], name="unique_checklist_statement",
+                violation_error_message="本学年该清单事项已有录入的公开情况。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{academic_year_label(self.year)} 第{self.entry.number}项：{self.get_status_display()}"
+
+    def link_list(self) -> list[dict[str, str]]:
+        """The links as (title, url) pairs; a line without a title shows its address."""
+        rows = []
+        for line in self.links.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            title, _, url = line.rpartition(" ")
+            rows.append({"title": title.strip() or url, "url": url})
+        return rows

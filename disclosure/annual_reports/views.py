@@ -8,6 +8,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.generic import ListView
 
@@ -15,10 +16,12 @@ from disclosure.access import policy
 from disclosure.annual_reports.docx import build_report_docx
 from disclosure.annual_reports.figures import (
     SOURCE_LABELS,
-    SOURCE_LEGEND,
     chart_bars,
+    cn_date,
     compliance,
     compute_figures,
+    exhibits,
+    front_notes,
     report_parts,
 )
 from disclosure.annual_reports.models import AnnualReport, academic_year_label
@@ -46,30 +49,60 @@ def _report_and_figures(request, year: int):
     return report, compute_figures(report.year), True
 
 
-def report_detail(request, year: int):
-    report, figures, preview = _report_and_figures(request, year)
-    portal = figures["portal"]
-    proactive_charts = [
-        ("本网公开事项按月份统计", chart_bars(portal["by_month"], label_width=70)),
-        ("本网公开事项按清单类别统计", chart_bars(portal["by_category"])),
-        ("本网公开事项按部门统计", chart_bars(portal["by_department"][:15])),
-    ]
-    request_charts = [
-        ("依申请公开办理结果", chart_bars(figures["requests"]["outcomes"], label_width=90)),
-    ]
-    response = render(request, "disclosure/reports/report_detail.html", {
+def signed_date(report) -> str:
+    day = report.signed_on or (timezone.localtime(report.published_at).date() if report.published_at else None)
+    return cn_date(day) if day else ""
+
+
+def report_context(report, figures, preview: bool) -> dict:
+    """What the web page and the PDF print: the same parts, notes, tables and charts."""
+    numbered = exhibits(figures)
+    parts = report_parts(report, figures)
+    for part in parts:
+        part["exhibits"] = numbered.get(part["key"], [])
+        for ex in part["exhibits"]:
+            if ex["kind"] == "chart":
+                wide = ex["key"] in ("portal_by_category", "portal_by_department", "channel_items")
+                ex["chart"] = chart_bars(ex["rows"], label_width=190 if wide else 90)
+    return {
         "report": report,
         "figures": figures,
-        "parts": report_parts(report, figures),
-        "proactive_charts": [(t, c) for t, c in proactive_charts if c["bars"]],
-        "request_charts": [(t, c) for t, c in request_charts if c["bars"]],
+        "parts": parts,
+        "notes": front_notes(figures),
         "preview": preview,
         "source_labels": SOURCE_LABELS,
-        "source_legend": SOURCE_LEGEND,
-    })
+        "signed_date": signed_date(report),
+    }
+
+
+def report_detail(request, year: int):
+    report, figures, preview = _report_and_figures(request, year)
+    response = render(request, "disclosure/reports/report_detail.html",
+                      report_context(report, figures, preview))
     if preview:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _download(content: bytes, content_type: str, filename: str, preview: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def report_pdf(request, year: int):
+    """The same content as the page, as an A4 PDF for posting on the site (fonts embedded)."""
+    from disclosure.annual_reports.pdf import build_report_pdf
+
+    report, figures, preview = _report_and_figures(request, year)
+    html = render_to_string("disclosure/reports/report_pdf.html",
+                            report_context(report, figures, preview), request=request)
+    suffix = "（草稿）" if preview else ""
+    filename = f"{academic_year_label(report.year)}信息公开工作年度报告{suffix}.pdf"
+    return _download(build_report_pdf(html, base_url=request.build_absolute_uri("/")),
+                     "application/pdf", filename, preview)
 
 
 def report_docx(request, year: int):
@@ -77,14 +110,8 @@ def report_docx(request, year: int):
     content = build_report_docx(report, figures, site_url=request.build_absolute_uri("/").rstrip("/"))
     suffix = "（草稿）" if preview else ""
     filename = f"{academic_year_label(report.year)}信息公开工作年度报告{suffix}.docx"
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    if preview:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return _download(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     filename, preview)
 
 
 @staff_member_required

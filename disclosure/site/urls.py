@@ -44,5 +44,6 @@ urlpatterns = [
     path("reports/", report_views.ReportListView.as_view(), name="report_list"),
     path("reports/<int:year>/", report_views.report_detail, name="report_detail"),
     path("reports/<int:year>/docx", report_views.report_docx, name="report_docx"),
+    path("reports/<int:year>/pdf", report_views.report_pdf, name="report_pdf"),
     path("reports/<int:year>/compliance/", report_views.report_compliance, name="report_compliance"),
 ]

@@ -306,9 +306,8 @@ def test_public_sees_only_published_reports(db, office_user, client, django_asse
     assert response.status_code == 200
     body = response.content.decode()
     article = body[body.index('<article class="report">'):body.index("</article>")]
-    assert "已发布概述" in article and "<svg" in article and "<script" not in article
-    assert article.index("三、依申请公开") < article.index('aria-label="依申请公开办理结果"')
-    assert article.index('aria-label="本网公开事项按月份统计"') < article.index("三、依申请公开")
+    # A year without data draws no chart (an empty chart says nothing); the known year below does.
+    assert "已发布概述" in article and "<svg" not in article and "<script" not in article
     docx = client.get(reverse("disclosure:report_docx", args=[2024]))
     assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
     assert client.get(reverse("disclosure:report_compliance", args=[2024])).status_code == 302
@@ -366,6 +365,7 @@ def test_seed_year_report_shows_the_seed_figures(db, office_user, client):
     report = AnnualReport.objects.get(year=2020)
     assert report.overview.startswith("信息公开是依法治校的本质要求")
     assert report.measures.startswith("针对我校信息公开工作中存在的问题")
+    report = report_services.update_report(report, by=office_user, changes={"checks_note": "会议有交叉。"})
     report_services.publish_report(report, by=office_user)
     page = client.get(reverse("disclosure:report_detail", args=[2020])).content.decode()
     for text in ["1695", "通知公告54条", "学校新闻633条", "133万", "47011", "121.7万", "32991",

@@ -17,10 +17,17 @@ from django.db.models import Q
 from disclosure.access import policy
 from disclosure.annual_reports import actions as report_services
 from disclosure.annual_reports.models import AnnualReport
-from disclosure.catalogue.models import Channel, ChannelSection
+from disclosure.catalogue.models import Channel, ChannelSection, ChecklistEntry
 
 YEAR = 2020
 SIGNED_ON = dt.date(2021, 10, 25)
+UNIVERSITY = "呼伦贝尔学院"
+# "对外公布信息共5000余条": the seed's total, kept with its wording (the channels add up to 4372).
+TOTAL_ITEMS, TOTAL_WORDING = 5000, "5000余条"
+# "一一对应50条事项并附相关链接，全面、及时、准确地公开清单所有内容": every entry disclosed. The
+# links are in the seed's appended table, which its text does not reproduce: the note says so.
+CHECKLIST_STATUS = "disclosed"
+CHECKLIST_NOTE = "原报告附表列有链接，本文本未含，待补录"
 
 # channel name, kind, section ("" for the whole channel), metric, value, note
 SEED_FIGURES = [
@@ -137,8 +144,12 @@ class Command(BaseCommand):
             report_services.set_channel_metric(
                 by=by, channel=channel, section=section, year=YEAR, metric=metric, value=value, note=note
             )
+        for entry in ChecklistEntry.objects.all():
+            report_services.set_checklist_statement(
+                by=by, year=YEAR, entry=entry, status=CHECKLIST_STATUS, note=CHECKLIST_NOTE)
         report = AnnualReport.objects.filter(year=YEAR).first()
-        fields = {"signed_on": SIGNED_ON, **narrative}
+        fields = {"signed_on": SIGNED_ON, "university": UNIVERSITY, "total_items_entered": TOTAL_ITEMS,
+                  "total_items_wording": TOTAL_WORDING, **narrative}
         if report is None:
             report_services.create_report(by=by, year=YEAR, **fields)
         elif fields and not report.is_published:
