@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint demo clean bench
+.PHONY: run test install lint demo clean bench document-fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,15 @@ test: install
 	@if [ ! -x /usr/sbin/nginx ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		(apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null) || echo "nginx not installed: proxy cache tests will be skipped"; \
 	fi
+	@$(MAKE) --no-print-directory document-fonts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The report's PDF (WeasyPrint: Pango) and its charts need Chinese fonts: Debian's fonts-noto-cjk,
+# installed once, never downloaded at run time. Production images run this target too.
+document-fonts:
+	@if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && apt-get install -y -qq fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null) || echo "fonts-noto-cjk not installed: report PDF and charts lack Chinese fonts"; \
+	fi
 
 # The benchmark on PostgreSQL (127.0.0.1:5432, its own database) with Redis and wrk: BENCH_ARGS, e.g.
 # BENCH_ARGS="--items 5000 --duration 3" for a quick look. Writes bench/results.md and .json.
