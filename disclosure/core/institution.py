@@ -15,3 +15,13 @@ def university_name() -> str:
 def office_name() -> str:
     """The disclosure office (信息公开工作机构) that signs letters for the university."""
     return settings.DISCLOSURE.get("OFFICE_NAME", "")
+
+
+def supervisor_name() -> str:
+    """Where an applicant complains inside the university (信息公开监督部门)."""
+    return settings.DISCLOSURE.get("SUPERVISOR_NAME", "") or "学校信息公开监督部门"
+
+
+def education_department() -> str:
+    """The provincial education department the applicant may turn to next (办法: 省级教育行政部门)."""
+    return settings.DISCLOSURE.get("EDUCATION_DEPARTMENT", "") or "省级教育行政部门"

@@ -90,8 +90,12 @@ class LetterKind(models.TextChoices):
     NOT_DISCLOSED = "not_disclosed", "不予公开告知书"
     NOT_EXIST = "not_exist", "信息不存在告知书"
     NOT_OURS = "not_ours", "非本校信息告知书"
+    NEEDS_CREATION = "needs_creation", "无现成信息告知书"
+    UNCLEAR = "unclear", "申请内容不明确告知书"
     CORRECTION = "correction", "补正通知书"
     REPEATED = "repeated", "重复申请不予处理告知书"
+    NOT_PROCESSED = "not_processed", "不予处理告知书"
+    OTHER = "other", "其他处理告知书"
     EXTENSION = "extension", "延期答复通知书"
 
 

@@ -313,13 +313,15 @@ def test_reply_letter_is_a_docx_from_the_office_template(make_request, office_us
     assert letter.kind == LetterKind.NOT_DISCLOSED
     text = "\n".join(p.text for p in Document(io.BytesIO(letter.file.read())).paragraphs)
     assert "张三" in text and req.tracking_number in text and "属于国家秘密" in text
-    # Every kind is seeded for the office to edit; the edited wording is what the letter uses.
-    assert set(ReplyLetterTemplate.objects.values_list("kind", flat=True)) == set(LetterKind.values)
-    ReplyLetterTemplate.objects.filter(kind=LetterKind.NOT_DISCLOSED).update(
-        title="不予公开告知书（校定）", body="{申请人}：你好。理由：{答复理由}。")
+    # The office's edited wording is what the letter uses.
+    ReplyLetterTemplate.objects.update_or_create(kind=LetterKind.NOT_DISCLOSED, defaults={
+        "title": "不予公开告知书（校定）", "body": "{申请人}：你好。理由：{答复理由}。"})
     letter = rs.generate_reply_letter(req, by=office_user)
     text = "\n".join(p.text for p in Document(io.BytesIO(letter.file.read())).paragraphs)
     assert "不予公开告知书（校定）" in text and "张三：你好。理由：属于国家秘密。" in text
+    # The legal basis and the remedies are added even where the office's wording leaves them out.
+    assert "本答复依据《高等学校信息公开办法》第十条、第十八条第（二）项的规定作出。" in text
+    assert "可以依法申请行政复议或者提起行政诉讼" in text
     assert req.letters.count() == 2
 
 
@@ -352,7 +354,7 @@ def test_correction_and_extension_notices(make_request, office_user):
                                   reason="需检索档案", on=D(2026, 3, 20))
     letter = rs.generate_reply_letter(req, by=office_user)
     text = "\n".join(p.text for p in Document(io.BytesIO(letter.file.read())).paragraphs)
-    assert letter.kind == LetterKind.EXTENSION and "2026年04月14日" in text
+    assert letter.kind == LetterKind.EXTENSION and "2026年4月14日" in text
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused(db):
