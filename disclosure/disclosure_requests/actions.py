@@ -156,11 +156,16 @@ REQUEST_ACTIONS = ActionTable(
         Verb("withdraw_request", "申请人撤回", _from(Status.WITHDRAWN), OFFICE_ONLY,
              extra={"api": "withdraw", "basis": "登记申请人撤回申请。"}),
         Verb("generate_letter", "生成告知书", frozenset(Status.values), OFFICE_ONLY,
-             extra={"api": "letters", "basis": "按答复生成告知书（.docx）并存档。"}),
+             extra={"api": "letters", "basis": "按答复生成告知书（.docx 和 PDF）并存档。"}),
+        Verb("deliver_letter", "登记告知书送达", frozenset(Status.values), OFFICE_ONLY,
+             guard=lambda request, **_: "" if request.letters.filter(delivered_via="").exists()
+             else "没有待送达的告知书，请先生成告知书。",
+             extra={"api": "deliver", "basis": "登记告知书的送达方式和日期（送达）。"}),
     ],
 )
-# The steps that move the request (every verb but the letter): the status page and the board.
-STEP_NAMES = tuple(name for name in REQUEST_ACTIONS.actions if name != "generate_letter")
+LETTER_VERBS = ("generate_letter", "deliver_letter")
+# The steps that move the request (every verb but the letters'): the status page and the board.
+STEP_NAMES = tuple(name for name in REQUEST_ACTIONS.actions if name not in LETTER_VERBS)
 
 
 # Applicant fields: personal data, shown to the office and to the applicant only.
@@ -568,12 +573,41 @@ def generate_reply_letter(request: DisclosureRequest, *, by, kind: str | None = 
     REQUEST_ACTIONS.check("generate_letter", request, by)
     kind = kind or letters.letter_kind_for(request)
     _require(bool(kind), "请选择告知书类型。")
-    content = letters.render_letter(request, kind)
-    letter = ReplyLetter(request=request, kind=kind, generated_by=by)
-    letter.file.save(f"{request.tracking_number}-{kind}.docx", ContentFile(content), save=False)
+    number = request.letters.count() + 1
+    letter = ReplyLetter(request=request, kind=kind, generated_by=by, number=number)
+    letter.file.save(f"{request.tracking_number}-{number:02d}-{kind}.docx",
+                     ContentFile(letters.render_letter(request, kind, number=number)), save=False)
+    letter.pdf.save(f"{request.tracking_number}-{number:02d}-{kind}.pdf",
+                    ContentFile(letters.render_letter_pdf(request, kind, number=number)), save=False)
     letter.save()
     _record(request, Action.LETTER_GENERATED, by=by, kind=kind, letter=letter.pk)
     return letter
+
+
+@transaction.atomic
+def deliver_letter(request: DisclosureRequest, *, by, letter: int, via: str, on: dt.date,
+                   postal_tracking: str = "", note: str = "") -> ReplyLetter:
+    """Record how and when a letter reached the applicant (送达). Online delivery shows it on the
+    applicant's status page and tells them by e-mail; the status page shows the delivery date."""
+    request = _locked(request)
+    REQUEST_ACTIONS.check("deliver_letter", request, by)
+    found = request.letters.select_for_update().filter(pk=letter).first()
+    _require(found is not None, "该告知书不属于本申请。")
+    _require(not found.delivered_via, "该告知书已登记送达。")
+    _require(via in ReplyLetter.Delivery.values, "请选择送达方式。")
+    postal_tracking = (postal_tracking or "").strip()
+    _require(via != ReplyLetter.Delivery.POST or bool(postal_tracking), "邮寄送达请填写邮件单号。")
+    _require(via != ReplyLetter.Delivery.EMAIL or bool(request.email), "申请人未留电子邮箱，不能以电子邮件送达。")
+    _check_date(on, not_before=timezone.localtime(found.generated_at).date(), label="送达日期")
+    found.delivered_via, found.delivered_on, found.postal_tracking = via, on, postal_tracking
+    found.full_clean(exclude=["file", "pdf", "request", "generated_by"])
+    found.save(update_fields=["delivered_via", "delivered_on", "postal_tracking"])
+    _record(request, Action.LETTER_DELIVERED, by=by, on=on, note=note, letter=found.pk, via=via,
+            postal_tracking=postal_tracking)
+    if via in (ReplyLetter.Delivery.ONLINE, ReplyLetter.Delivery.EMAIL) and request.email:
+        pk, title = request.pk, found.get_kind_display()
+        transaction.on_commit(lambda: send_update(pk, f"您的信息公开申请{title}已送达"))
+    return found
 
 
 def recompute_request_deadlines(*, calendar: WorkdayCalendar, by=None, reason: str) -> int:
@@ -712,6 +746,7 @@ REQUEST_EFFECTS = {
     "mark_not_processed": mark_not_processed,
     "withdraw_request": withdraw_request,
     "generate_letter": generate_reply_letter,
+    "deliver_letter": deliver_letter,
 }
 assert set(REQUEST_EFFECTS) == set(REQUEST_ACTIONS.actions), "every verb has exactly one effect"
 

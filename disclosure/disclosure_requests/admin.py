@@ -76,7 +76,8 @@ class ConsultationPauseInline(RequestEventInline):
 
 class ReplyLetterInline(DomainTabularInline):
     model = ReplyLetter
-    fields = ["kind", "generated_at", "generated_by", "download"]
+    fields = ["number", "kind", "generated_at", "generated_by", "delivered_via", "delivered_on",
+              "postal_tracking", "download"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -91,7 +92,9 @@ class ReplyLetterInline(DomainTabularInline):
     @admin.display(description="下载")
     def download(self, letter):
         url = reverse("admin:disclosure_requests_disclosurerequest_letter", args=[letter.request_id, letter.pk])
-        return format_html('<a href="{}">下载 .docx</a>', url)
+        if not letter.pdf:
+            return format_html('<a href="{}">下载 .docx</a>', url)
+        return format_html('<a href="{}">下载 .docx</a> · <a href="{}?format=pdf">PDF</a>', url, url)
 
 
 class RequestAttachmentInline(DomainTabularInline):
@@ -192,6 +195,23 @@ class LetterForm(_StepForm):
     kind = forms.ChoiceField(label="告知书类型", choices=LetterKind.choices)
 
 
+class DeliverLetterForm(_StepForm):
+    letter = forms.TypedChoiceField(label="告知书", coerce=int)
+    via = forms.ChoiceField(label="送达方式", choices=ReplyLetter.Delivery.choices)
+    on = forms.DateField(label="送达日期", initial=_today,
+                         help_text="当面领取为签收之日；邮寄为寄出之日，签收后可在说明中补记。")
+    postal_tracking = forms.CharField(label="邮件单号", required=False, max_length=50)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        waiting = self.req.letters.filter(delivered_via="") if self.req is not None else ReplyLetter.objects.none()
+        self.fields["letter"].choices = [
+            (letter.pk, f"{letter.get_kind_display()}（第{letter.number}份，{letter.generated_at:%Y-%m-%d}生成）")
+            for letter in waiting
+        ]
+
+
 STEP_FORMS = {
     "confirm_receipt": ConfirmReceiptForm,
     "request_correction": CorrectionForm,
@@ -204,6 +224,7 @@ STEP_FORMS = {
     "mark_not_processed": NotProcessedForm,
     "withdraw_request": WithdrawForm,
     "generate_letter": LetterForm,
+    "deliver_letter": DeliverLetterForm,
 }
 # A form for every verb of the table, no more: a verb added there needs its page here.
 assert set(STEP_FORMS) == set(request_services.REQUEST_ACTIONS.actions)
@@ -410,6 +431,9 @@ class DisclosureRequestAdmin(DomainAdmin):
         if not self._office(request):
             raise PermissionDenied
         letter = get_object_or_404(ReplyLetter, pk=letter_pk, request_id=pk)
+        if request.GET.get("format") == "pdf" and letter.pdf:
+            return FileResponse(letter.pdf.open("rb"), as_attachment=True, content_type="application/pdf",
+                                filename=f"{letter.request.tracking_number}-{letter.get_kind_display()}.pdf")
         return FileResponse(
             letter.file.open("rb"), as_attachment=True,
             filename=f"{letter.request.tracking_number}-{letter.get_kind_display()}.docx",

@@ -363,6 +363,7 @@ class RequestEvent(models.Model):
         WITHDRAWN = "withdrawn", "申请人撤回"
         NOT_PROCESSED = "not_processed", "不予处理"
         LETTER_GENERATED = "letter_generated", "生成告知书"
+        LETTER_DELIVERED = "letter_delivered", "告知书送达"
         DEADLINE_RECOMPUTED = "deadline_recomputed", "重算期限"
         ANONYMISED = "anonymised", "匿名化"
 
@@ -464,13 +465,24 @@ class ReplyLetter(models.Model):
     """A reply letter produced for a request, archived with it."""
 
     # A letter names the applicant and their address.
-    personal_fields = ("file",)
+    personal_fields = ("file", "pdf")
+
+    class Delivery(models.TextChoices):
+        ONLINE = "online", "网上送达（申请查询页）"
+        EMAIL = "email", "电子邮件"
+        POST = "post", "邮寄"
+        IN_PERSON = "in_person", "当面领取"
 
     request = models.ForeignKey(
         DisclosureRequest, verbose_name="申请", on_delete=models.CASCADE, related_name="letters"
     )
     kind = models.CharField("告知书类型", max_length=30, choices=LetterKind)
+    number = models.PositiveSmallIntegerField("序号", default=1, help_text="同一申请的第几份告知书，印在编号中。")
     file = models.FileField("文件", upload_to=request_upload_to, max_length=255)
+    pdf = models.FileField("PDF 文件", upload_to=request_upload_to, max_length=255, blank=True)
+    delivered_via = models.CharField("送达方式", max_length=20, choices=Delivery, blank=True)
+    delivered_on = models.DateField("送达日期", null=True, blank=True)
+    postal_tracking = models.CharField("邮件单号", max_length=50, blank=True)
     generated_at = models.DateTimeField("生成时间", default=timezone.now)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True,
@@ -481,6 +493,20 @@ class ReplyLetter(models.Model):
         verbose_name = "告知书"
         verbose_name_plural = "告知书"
         ordering = ["-generated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivered_via="") | Q(delivered_on__isnull=False),
+                name="letter_delivered_has_date", violation_error_message="送达须有送达日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(delivered_via="post") | ~Q(postal_tracking=""),
+                name="letter_posted_has_tracking", violation_error_message="邮寄送达须填写邮件单号。",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.request}"
+
+    @property
+    def is_delivered(self) -> bool:
+        return bool(self.delivered_via)

@@ -20,7 +20,12 @@ from disclosure.disclosure_requests.forms import (
     DisclosureRequestForm,
     RequestStatusForm,
 )
-from disclosure.disclosure_requests.models import DisclosureRequest, RequestAttachment, RequestEvent
+from disclosure.disclosure_requests.models import (
+    DisclosureRequest,
+    ReplyLetter,
+    RequestAttachment,
+    RequestEvent,
+)
 
 SUBMIT_LIMIT, SUBMIT_WINDOW = 5, 3600
 STATUS_LIMIT, STATUS_WINDOW = 20, 3600
@@ -106,6 +111,7 @@ def request_status(request):
         next_steps=request_services.public_next_steps(found),
         events=found.events.filter(action__in=PUBLIC_EVENT_ACTIONS).order_by("at", "id"),
         reply_attachments=found.attachments.filter(kind=RequestAttachment.Kind.REPLY),
+        letters=found.letters.filter(delivered_via__in=APPLICANT_LETTER_DELIVERIES).order_by("number"),
         # Carried in the download forms of this page only, never in a URL.
         lookup=form.cleaned_data,
     )
@@ -136,11 +142,36 @@ def request_attachment(request, pk: int):
     )
 
 
+# Letters the applicant downloads from the status page: those delivered online or by e-mail. A
+# letter sent by post or handed over is listed with its delivery date in the steps only.
+APPLICANT_LETTER_DELIVERIES = (ReplyLetter.Delivery.ONLINE, ReplyLetter.Delivery.EMAIL)
+
+
+@never_cache
+@require_POST
+def request_letter(request, pk: int):
+    """A delivered reply letter (PDF), for the applicant who proves the request with number and code."""
+    form = RequestStatusForm(request.POST)
+    if not ratelimit.hit("request_status", request, limit=STATUS_LIMIT, window_seconds=STATUS_WINDOW):
+        raise Http404(NOT_FOUND_MESSAGE)
+    if not form.is_valid():
+        raise Http404(NOT_FOUND_MESSAGE)
+    found = request_services.get_request_for_applicant(
+        form.cleaned_data["tracking_number"], form.cleaned_data["secret"]
+    )
+    letter = (found.letters.filter(pk=pk, delivered_via__in=APPLICANT_LETTER_DELIVERIES)
+              .exclude(pdf="").first() if found else None)
+    if letter is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    return FileResponse(letter.pdf.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{found.tracking_number}-{letter.get_kind_display()}.pdf")
+
+
 Action = RequestEvent.Action
 # The steps an applicant is told of; internal ones (recomputation, letters) are not listed.
 PUBLIC_EVENT_ACTIONS = [
     Action.RECEIVED, Action.RECEIPT_CONFIRMED, Action.CORRECTION_REQUESTED,
     Action.CORRECTION_RECEIVED, Action.LAPSED, Action.CONSULTATION_STARTED,
     Action.CONSULTATION_ENDED, Action.EXTENDED, Action.ANSWERED, Action.WITHDRAWN,
-    Action.NOT_PROCESSED,
+    Action.NOT_PROCESSED, Action.LETTER_DELIVERED,
 ]

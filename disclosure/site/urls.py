@@ -40,6 +40,7 @@ urlpatterns = [
     path("requests/status/", request_views.request_status, name="request_status"),
     path("requests/status/attachments/<int:pk>/", request_views.request_attachment,
          name="request_attachment"),
+    path("requests/status/letters/<int:pk>/", request_views.request_letter, name="request_letter"),
     # The yearly reports (信息公开年度报告).
     path("reports/", report_views.ReportListView.as_view(), name="report_list"),
     path("reports/<int:year>/", report_views.report_detail, name="report_detail"),

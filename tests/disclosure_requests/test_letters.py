@@ -109,3 +109,68 @@ def test_hostile_text_stays_text_in_docx_and_pdf(db, office_user):
     pdf_text = "".join(p.extract_text() for p in pdf.pages).replace("\n", "")
     assert "<script>alert(1)</script>" in pdf_text and "<i>李四</i>" in pdf_text
     assert "二〇二六年三月十日" in pdf_text and "信息公开申请答复告知书" in pdf_text
+
+
+def test_delivery_is_recorded_and_an_online_letter_reaches_the_applicant(
+        db, office_user, client, django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.urls import reverse
+
+    from disclosure.core.errors import TransitionNotAllowed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        req = rs.receive_request(**APPLICANT)
+    lookup = {"tracking_number": req.tracking_number, "secret": req.check_code}
+    with pytest.raises(TransitionNotAllowed, match="没有待送达的告知书"):
+        rs.deliver_letter(req, by=office_user, letter=0, via="online", on=req.received_on)
+    req = rs.answer_request(req, by=office_user, reply_type=ReplyType.UNABLE,
+                            reason=ReplyReason.NEEDS_CREATION, on=req.received_on)
+    letter = rs.generate_reply_letter(req, by=office_user)
+    assert letter.number == 1 and letter.pdf and not letter.is_delivered
+    # Not delivered yet: not on the status page, and not downloadable.
+    page = client.post(reverse("disclosure:request_status"), lookup).content.decode()
+    assert "无现成信息告知书（PDF）" not in page
+    assert client.post(reverse("disclosure:request_letter", args=[letter.pk]), lookup).status_code == 404
+
+    with pytest.raises(TransitionNotAllowed, match="邮件单号"):
+        rs.deliver_letter(req, by=office_user, letter=letter.pk, via="post", on=req.received_on)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        rs.deliver_letter(req, by=office_user, letter=letter.pk, via="online", on=req.received_on)
+    letter.refresh_from_db()
+    assert letter.delivered_via == "online" and letter.delivered_on == req.received_on
+    assert len(mail.outbox) == 1 and "无现成信息告知书已送达" in mail.outbox[0].subject
+    assert req.events.filter(action="letter_delivered", actor=office_user).exists()
+    with pytest.raises(TransitionNotAllowed):
+        rs.deliver_letter(req, by=office_user, letter=letter.pk, via="online", on=req.received_on)
+
+    page = client.post(reverse("disclosure:request_status"), lookup).content.decode()
+    day = f"{req.received_on.year}年{req.received_on.month}月{req.received_on.day}日"
+    assert "无现成信息告知书（PDF）" in page and f"送达日期：{day}" in page
+    download = client.post(reverse("disclosure:request_letter", args=[letter.pk]), lookup)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages)
+    assert "另行制作" in text and "该信息不存在" not in text
+    wrong = {**lookup, "secret": "000000" if req.check_code != "000000" else "111111"}
+    assert client.post(reverse("disclosure:request_letter", args=[letter.pk]), wrong).status_code == 404
+
+
+def test_posted_letter_keeps_its_tracking_number(db, office_user, client):
+    from django.urls import reverse
+
+    req = rs.receive_request(by=office_user, channel="letter", received_on=D(2026, 3, 2), **APPLICANT)
+    req = rs.answer_request(req, by=office_user, reply_type=ReplyType.DISCLOSED, on=D(2026, 3, 10))
+    letter = rs.generate_reply_letter(req, by=office_user)
+    rs.deliver_letter(req, by=office_user, letter=letter.pk, via="post", on=letter.generated_at.date(),
+                      postal_tracking="EMS1234567890CN")
+    letter.refresh_from_db()
+    assert letter.postal_tracking == "EMS1234567890CN"
+    client.force_login(office_user)
+    change = client.get(reverse("admin:disclosure_requests_disclosurerequest_change", args=[req.pk]))
+    assert "EMS1234567890CN" in change.content.decode()
+    pdf = client.get(reverse("admin:disclosure_requests_disclosurerequest_letter", args=[req.pk, letter.pk])
+                     + "?format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    step = reverse("admin:disclosure_requests_disclosurerequest_step", args=[req.pk, "deliver_letter"])
+    # Every letter is delivered: the step is refused with its reason.
+    assert client.get(step).status_code == 302
