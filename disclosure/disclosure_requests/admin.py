@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -346,6 +346,9 @@ class DisclosureRequestAdmin(DomainAdmin):
             obj, None, today=timezone.localdate())  # the field is shown to the office only
         buttons = [(reverse("admin:disclosure_requests_disclosurerequest_step", args=[obj.pk, a.name]),
                     a.label) for a in actions]
+        # The receipt is printed for a letter or a visit as for an online submission.
+        buttons.append((reverse("admin:disclosure_requests_disclosurerequest_receipt", args=[obj.pk]),
+                        "打印受理回执（PDF）"))
         return format_html_join(" ", '<a class="button" href="{}">{}</a>', buttons)
 
     # -- saving: logging a request goes through the service --
@@ -377,6 +380,8 @@ class DisclosureRequestAdmin(DomainAdmin):
                  name="disclosure_requests_disclosurerequest_step"),
             path("<int:pk>/letters/<int:letter_pk>/", self.admin_site.admin_view(self.letter_view),
                  name="disclosure_requests_disclosurerequest_letter"),
+            path("<int:pk>/receipt/", self.admin_site.admin_view(self.receipt_view),
+                 name="disclosure_requests_disclosurerequest_receipt"),
             path("<int:pk>/attachments/<int:attachment_pk>/",
                  self.admin_site.admin_view(self.attachment_view),
                  name="disclosure_requests_disclosurerequest_attachment"),
@@ -425,6 +430,14 @@ class DisclosureRequestAdmin(DomainAdmin):
         }
         return TemplateResponse(request, "admin/disclosure_requests/disclosurerequest/step.html", context,
                                 status=400 if request.method == "POST" else 200)
+
+    def receipt_view(self, request, pk: int):
+        if not self._office(request):
+            raise PermissionDenied
+        req = get_object_or_404(DisclosureRequest, pk=pk)
+        response = HttpResponse(letters.render_receipt_pdf(req), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{req.tracking_number}-receipt.pdf"'
+        return response
 
     def letter_view(self, request, pk: int, letter_pk: int):
         # Letters carry the applicant's name and address: the office only, never a public URL.

@@ -329,3 +329,21 @@ def render_letter_pdf(request, kind: str, *, number: int | None = None) -> bytes
     html = render_to_string("disclosure/requests/letter_pdf.html",
                             {"letter": compose(request, kind, number=number)})
     return build_pdf(html)
+
+
+def render_receipt_pdf(request) -> bytes:
+    """The acknowledgement of receipt (受理回执), A4 PDF: number, received date, due date, the request as
+    typed (escaped by the template). The same for an online submission and for a letter or a visit."""
+    from disclosure.core.pdf import build_pdf
+    from disclosure.disclosure_requests.clock import clock_for
+
+    clock = clock_for(request)
+    html = render_to_string("disclosure/requests/receipt_pdf.html", {
+        "req": request,
+        "received": _date(request.received_on),
+        "due": _date(request.due_on),
+        "clock_lines": clock.applicant_lines,
+        "signature": f"{university_name()}{office_name()}",
+        "date": chinese_date(timezone.localdate()),
+    })
+    return build_pdf(html)

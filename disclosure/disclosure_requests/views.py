@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -165,6 +165,27 @@ def request_letter(request, pk: int):
         raise Http404(NOT_FOUND_MESSAGE)
     return FileResponse(letter.pdf.open("rb"), as_attachment=True, content_type="application/pdf",
                         filename=f"{found.tracking_number}-{letter.get_kind_display()}.pdf")
+
+
+@never_cache
+@require_POST
+def request_receipt(request):
+    """The acknowledgement of receipt (受理回执, PDF), for the applicant with number and code."""
+    from disclosure.disclosure_requests.letters import render_receipt_pdf
+
+    form = RequestStatusForm(request.POST)
+    if not ratelimit.hit("request_status", request, limit=STATUS_LIMIT, window_seconds=STATUS_WINDOW):
+        raise Http404(NOT_FOUND_MESSAGE)
+    if not form.is_valid():
+        raise Http404(NOT_FOUND_MESSAGE)
+    found = request_services.get_request_for_applicant(
+        form.cleaned_data["tracking_number"], form.cleaned_data["secret"]
+    )
+    if found is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    response = HttpResponse(render_receipt_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{found.tracking_number}-receipt.pdf"'
+    return response
 
 
 Action = RequestEvent.Action

@@ -41,6 +41,7 @@ urlpatterns = [
     path("requests/status/attachments/<int:pk>/", request_views.request_attachment,
          name="request_attachment"),
     path("requests/status/letters/<int:pk>/", request_views.request_letter, name="request_letter"),
+    path("requests/status/receipt/", request_views.request_receipt, name="request_receipt"),
     # The yearly reports (信息公开年度报告).
     path("reports/", report_views.ReportListView.as_view(), name="report_list"),
     path("reports/<int:year>/", report_views.report_detail, name="report_detail"),

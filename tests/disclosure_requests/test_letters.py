@@ -174,3 +174,33 @@ def test_posted_letter_keeps_its_tracking_number(db, office_user, client):
     step = reverse("admin:disclosure_requests_disclosurerequest_step", args=[req.pk, "deliver_letter"])
     # Every letter is delivered: the step is refused with its reason.
     assert client.get(step).status_code == 302
+
+
+def test_receipt_pdf_for_the_applicant_and_the_office(db, office_user, editor, client):
+    from django.urls import reverse
+
+    req = rs.receive_request(**{**APPLICANT, "description": "<script>x</script>预算"})
+    lookup = {"tracking_number": req.tracking_number, "secret": req.check_code}
+    response = client.post(reverse("disclosure:request_receipt"), lookup)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(response.content))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    text = "".join(p.extract_text() for p in pdf.pages).replace("\n", "")
+    day = f"{req.received_on.year}年{req.received_on.month}月{req.received_on.day}日"
+    assert "信息公开申请受理回执" in text and req.tracking_number in text and day in text
+    assert "<script>x</script>预算" in text
+    if req.due_on:
+        assert f"{req.due_on.year}年{req.due_on.month}月{req.due_on.day}日" in text
+    bad = {**lookup, "secret": "000000" if req.check_code != "000000" else "111111"}
+    assert client.post(reverse("disclosure:request_receipt"), bad).status_code == 404
+    assert client.get(reverse("disclosure:request_receipt")).status_code == 405
+
+    url = reverse("admin:disclosure_requests_disclosurerequest_receipt", args=[req.pk])
+    client.force_login(editor)
+    assert client.get(url).status_code == 403
+    client.force_login(office_user)
+    office = client.get(url)
+    assert office.status_code == 200 and office.content.startswith(b"%PDF")
+    change = client.get(reverse("admin:disclosure_requests_disclosurerequest_change", args=[req.pk]))
+    assert "打印受理回执（PDF）" in change.content.decode()
