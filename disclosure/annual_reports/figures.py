@@ -772,7 +772,10 @@ def compliance(year: int, *, today: dt.date | None = None) -> dict[str, Any]:
         if (r.answered_on and start <= r.answered_on <= end and r.answered_on > r.due_on)
         or (r.answered_on is None and r.status in OPEN_STATUSES and r.due_on < min(today, end))
     ]
-    return {"entries": entries, "departments": departments, "late_requests": late_requests}
+    from disclosure.annual_reports.selectors import get_report_deadline
+
+    return {"entries": entries, "departments": departments, "late_requests": late_requests,
+            "report_deadline": get_report_deadline(year, today=today)}
 
 
 # --- tables and charts: one list, numbered once, for the web page, the PDF and the .docx ----------
@@ -792,8 +795,8 @@ def exhibits(figures: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             ("chart", "portal_by_month", f"{PORTAL_ITEMS}按月份统计", _bars(portal["by_month"])),
             ("chart", "portal_by_category", f"{PORTAL_ITEMS}按清单类别统计", _bars(portal["by_category"])),
             ("chart", "portal_by_department", f"{PORTAL_ITEMS}按部门统计", _bars(portal["by_department"][:15])),
-            ("chart", "channel_items", f"各渠道{CHANNEL_ITEMS}", _bars(channel_rows)),
-            ("table", "channels", f"各渠道{CHANNEL_ITEMS}及其他数据", True),
+            ("chart", "channel_items", f"{CHANNEL_ITEMS}（按渠道）", _bars(channel_rows)),
+            ("table", "channels", f"{CHANNEL_ITEMS}及其他渠道数据", True),
             ("table", "documents", "发文数量", True),
         ],
         "requests": [

@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 
+from disclosure.access import policy
+from disclosure.annual_reports.selectors import get_coming_report
 from disclosure.backoffice.board import GROUP_LABELS, attach_next_steps, build_board
 
 # Rows shown per group. The counts above always cover every row; an office with a thousand
@@ -33,5 +35,7 @@ def deadline_board(request):
         "sections": sections,
         "only": only,
         "due_soon_workdays": settings.DISCLOSURE["DUE_SOON_WORKDAYS"],
+        # The yearly report is the office's own deadline (31 October).
+        "coming_report": get_coming_report(board.today) if policy.is_office(request.user) else None,
     }
     return TemplateResponse(request, "admin/backoffice/deadline_board.html", context)

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 
 from disclosure.access import policy
+from disclosure.annual_reports.selectors import get_coming_report
 from disclosure.backoffice.board import Board, BoardEntry, build_board
 from disclosure.workcalendar.workdays import default_calendar
 
@@ -34,10 +35,11 @@ def editor_message(user, board: Board) -> str:
     return "\n".join(parts)
 
 
-def office_message(board: Board) -> str:
-    parts = [f"截至 {board.today:%Y年%m月%d日}，全校信息公开期限情况：", "",
-             f"已逾期 {len(board.overdue)} 项，3 个工作日内到期 {len(board.due_soon)} 项。", "",
-             "各部门："]
+def office_message(board: Board, coming_report: dict | None = None) -> str:
+    parts = [f"截至 {board.today:%Y年%m月%d日}，全校信息公开期限情况：", ""]
+    if coming_report:
+        parts += [f"{coming_report['label']}信息公开年度报告：{coming_report['message']}。", ""]
+    parts += [f"已逾期 {len(board.overdue)} 项，3 个工作日内到期 {len(board.due_soon)} 项。", "", "各部门："]
     parts += [f"  - {d.name}：逾期 {d.overdue}，即将到期 {d.due_soon}"
               for d in board.departments if d.overdue or d.due_soon]
     parts.append("")
@@ -77,10 +79,11 @@ class Command(BaseCommand):
         office = list(users.filter(groups__staff_role__code=policy.OFFICE).distinct().order_by("username"))
         if office:
             board = build_board(office[0], today=today, calendar=calendar)
-            if board.overdue or board.due_soon:
+            coming = get_coming_report(board.today)
+            if board.overdue or board.due_soon or coming:
                 subject = (f"【{site}】全校期限汇总：已逾期 {len(board.overdue)} 项，"
-                           f"即将到期 {len(board.due_soon)} 项")
-                outbox.append((subject, office_message(board), office))
+                           f"即将到期 {len(board.due_soon)} 项" + ("；年度报告待发布" if coming else ""))
+                outbox.append((subject, office_message(board, coming), office))
 
         sent = skipped = 0
         for subject, body, recipients in outbox:

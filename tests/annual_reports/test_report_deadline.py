@@ -1,0 +1,44 @@
+"""31 October: the board and the digest remind the office of the coming report; compliance marks a late
+or missing one."""
+
+import datetime as dt
+import io
+
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure.annual_reports import actions as report_services
+from disclosure.annual_reports.models import AnnualReport
+from disclosure.annual_reports.selectors import get_coming_report, get_report_deadline
+
+
+def test_deadline_states(db, office_user):
+    assert get_coming_report(dt.date(2026, 8, 31))["year"] == 2024  # the year before, still missing
+    coming = get_coming_report(dt.date(2026, 9, 1))
+    assert coming["year"] == 2025 and coming["due_on"] == dt.date(2026, 10, 31)
+    assert coming["state"] == "due" and "还有60天（尚未创建）" in coming["message"]
+    late = get_report_deadline(2025, today=dt.date(2026, 11, 1))
+    assert late["state"] == "missing" and late["late"]
+    report = report_services.publish_report(report_services.create_report(by=office_user, year=2024),
+                                            by=office_user)
+    AnnualReport.objects.filter(pk=report.pk).update(
+        published_at=timezone.make_aware(dt.datetime(2025, 11, 3, 10)))
+    assert get_report_deadline(2024, today=dt.date(2026, 1, 1))["state"] == "published_late"
+    AnnualReport.objects.filter(pk=report.pk).update(
+        published_at=timezone.make_aware(dt.datetime(2025, 10, 20, 10)))
+    assert get_report_deadline(2024, today=dt.date(2026, 1, 1))["state"] == "published"
+    assert get_coming_report(dt.date(2025, 10, 21)) is None
+
+
+def test_digest_reminds_the_office_and_compliance_marks_a_missing_report(db, office_user, client):
+    office_user.email = "office@example.edu.cn"
+    office_user.save()
+    out = io.StringIO()
+    call_command("send_deadline_digest", date="2026-09-15", stdout=out)
+    assert len(mail.outbox) == 1 and "年度报告待发布" in mail.outbox[0].subject
+    assert "2025-2026学年信息公开年度报告：应于2026-10-31前发布" in mail.outbox[0].body
+    client.force_login(office_user)
+    page = client.get(reverse("disclosure:report_compliance", args=[2020])).content.decode()
+    assert "✗ 已逾期：2021-10-31前应发布，尚未发布" in page
