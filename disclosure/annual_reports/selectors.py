@@ -40,7 +40,10 @@ def get_report_deadline(year: int, *, today: dt.date | None = None) -> dict[str,
 
 
 def get_coming_report(today: dt.date | None = None) -> dict[str, Any] | None:
-    """From 1 September, the report of the year just ended, until it is published; else None."""
+    """From 1 September to 31 December, the report of the year just ended while it is unpublished
+    (late after 31 October); else None. Later in the year the compliance view keeps a missing one."""
     today = today or timezone.localdate()
+    if today.month < 9:
+        return None
     deadline = get_report_deadline(academic_year_of(today) - 1, today=today)
     return None if deadline["state"] in ("published", "published_late") else deadline

@@ -15,7 +15,8 @@ from disclosure.annual_reports.selectors import get_coming_report, get_report_de
 
 
 def test_deadline_states(db, office_user):
-    assert get_coming_report(dt.date(2026, 8, 31))["year"] == 2024  # the year before, still missing
+    assert get_coming_report(dt.date(2026, 8, 31)) is None  # the season starts on 1 September
+    assert get_coming_report(dt.date(2025, 12, 31))["state"] == "missing"
     coming = get_coming_report(dt.date(2026, 9, 1))
     assert coming["year"] == 2025 and coming["due_on"] == dt.date(2026, 10, 31)
     assert coming["state"] == "due" and "还有60天（尚未创建）" in coming["message"]
@@ -29,7 +30,7 @@ def test_deadline_states(db, office_user):
     AnnualReport.objects.filter(pk=report.pk).update(
         published_at=timezone.make_aware(dt.datetime(2025, 10, 20, 10)))
     assert get_report_deadline(2024, today=dt.date(2026, 1, 1))["state"] == "published"
-    assert get_coming_report(dt.date(2025, 10, 21)) is None
+    assert get_coming_report(dt.date(2025, 10, 21)) is None  # published: nothing to remind
 
 
 def test_digest_reminds_the_office_and_compliance_marks_a_missing_report(db, office_user, client):
@@ -42,3 +43,14 @@ def test_digest_reminds_the_office_and_compliance_marks_a_missing_report(db, off
     client.force_login(office_user)
     page = client.get(reverse("disclosure:report_compliance", args=[2020])).content.decode()
     assert "✗ 已逾期：2021-10-31前应发布，尚未发布" in page
+
+
+def test_board_shows_the_coming_report_to_the_office_only(db, office_user, editor, client):
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 9, 10)):
+        client.force_login(office_user)
+        page = client.get(reverse("deadline_board")).content.decode()
+        assert "2025-2026学年年度报告：应于2026-10-31前发布，还有51天（尚未创建）" in page
+        client.force_login(editor)
+        assert "年度报告" not in client.get(reverse("deadline_board")).content.decode()
