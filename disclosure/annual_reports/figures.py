@@ -442,6 +442,23 @@ def request_figures(year: int) -> dict[str, Any]:
     }
 
 
+def fee_figures(year: int) -> dict[str, Any]:
+    """Fees of part three: charged (paid in the year, with the total in yuan) and waived (answered in it)."""
+    from decimal import Decimal
+
+    from disclosure.disclosure_requests.models import FeeStatus
+
+    start, end = academic_year_bounds(year)
+    charged = list(DisclosureRequest.objects.filter(
+        fee_status=FeeStatus.CHARGED, fee_paid_on__gte=start, fee_paid_on__lte=end,
+    ).values_list("fee_amount", flat=True))
+    waived = DisclosureRequest.objects.filter(
+        fee_status=FeeStatus.WAIVED, answered_on__gte=start, answered_on__lte=end).count()
+    amount = sum(charged, Decimal("0"))
+    return {"charged": figure(len(charged), COUNTED), "waived": figure(waived, COUNTED),
+            "amount": f"{amount:.2f}"}
+
+
 # --- part five: complaints ----------------------------------------------------------------------
 
 def complaint_figures(year: int) -> list[dict[str, Any]]:
@@ -500,6 +517,7 @@ def compute_figures(year: int, *, report: AnnualReport | None = None) -> dict[st
         "requests": requests,
         "complaints": complaint_figures(year),
         "checklist": checklist_figures(year),
+        "fees": fee_figures(year),
         "checks_note": report.checks_note.strip() if report is not None else "",
     }
     figures["checks"] = consistency_checks(figures, report)
@@ -696,6 +714,15 @@ def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
         ]
     else:
         requests = [f"{label}，学校未收到信息公开申请。"]
+    fees = figures.get("fees")
+    if fees is not None:
+        if fees["charged"]["value"]:
+            requests.append(f"本学年收取信息处理费用{fmt(fees['charged'], '件')}，共计{fees['amount']}元"
+                            + (f"，减免{fmt(fees['waived'], '件')}" if fees["waived"]["value"] else "") + "。")
+        elif fees["waived"]["value"]:
+            requests.append(f"本学年未收取信息处理费用，减免{fmt(fees['waived'], '件')}。")
+        else:
+            requests.append("本学年未收取信息处理费用。")
     if report.requests_notes:
         requests += report.requests_notes.splitlines()
 

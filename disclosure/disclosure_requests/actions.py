@@ -38,6 +38,7 @@ from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
     ConsultationPause,
     DisclosureRequest,
+    FeeStatus,
     ReplyLetter,
     ReplyReason,
     ReplyType,
@@ -157,15 +158,18 @@ REQUEST_ACTIONS = ActionTable(
              extra={"api": "withdraw", "basis": "登记申请人撤回申请。"}),
         Verb("generate_letter", "生成告知书", frozenset(Status.values), OFFICE_ONLY,
              extra={"api": "letters", "basis": "按答复生成告知书（.docx 和 PDF）并存档。"}),
+        Verb("record_fee", "登记收费或减免", frozenset(Status.values), OFFICE_ONLY,
+             extra={"api": "fee", "basis": "登记收费通知、缴费或减免（参照条例第四十二条）。"}),
         Verb("deliver_letter", "登记告知书送达", frozenset(Status.values), OFFICE_ONLY,
              guard=lambda request, **_: "" if request.letters.filter(delivered_via="").exists()
              else "没有待送达的告知书，请先生成告知书。",
              extra={"api": "deliver", "basis": "登记告知书的送达方式和日期（送达）。"}),
     ],
 )
-LETTER_VERBS = ("generate_letter", "deliver_letter")
-# The steps that move the request (every verb but the letters'): the status page and the board.
-STEP_NAMES = tuple(name for name in REQUEST_ACTIONS.actions if name not in LETTER_VERBS)
+# Records beside the request's course (letters, fees): not steps of the status page, the board or the API.
+RECORD_VERBS = ("generate_letter", "deliver_letter", "record_fee")
+# The steps that move the request: the status page and the board.
+STEP_NAMES = tuple(name for name in REQUEST_ACTIONS.actions if name not in RECORD_VERBS)
 
 
 # Applicant fields: personal data, shown to the office and to the applicant only.
@@ -489,6 +493,11 @@ def answer_request(request: DisclosureRequest, *, by, reply_type: str, reason: s
     request = _locked(request)
     reason = reason or ""
     validate_reply(reply_type, reason)
+    if reason == ReplyReason.FEE_UNPAID:
+        # 逾期未缴费 rests on a fee notice the applicant did not pay.
+        _require(request.fee_status == FeeStatus.CHARGED and request.fee_notified_on is not None
+                 and request.fee_paid_on is None,
+                 "“逾期未按收费通知缴纳费用”须先登记已发出且未缴纳的收费通知。")
     target = Status.NOT_PROCESSED if reply_type == ReplyType.NOT_PROCESSED else Status.ANSWERED
     if request.status == Status.CONSULTING:
         raise TransitionNotAllowed("正在征求第三方意见，请先登记第三方答复。")
@@ -582,6 +591,38 @@ def generate_reply_letter(request: DisclosureRequest, *, by, kind: str | None = 
     letter.save()
     _record(request, Action.LETTER_GENERATED, by=by, kind=kind, letter=letter.pk)
     return letter
+
+
+@transaction.atomic
+def record_fee(request: DisclosureRequest, *, by, status: str, basis: str, amount=None,
+               notified_on: dt.date | None = None, paid_on: dt.date | None = None,
+               note: str = "") -> DisclosureRequest:
+    """Record a fee charged (amount, notice, payment) or waived, with its basis; the report counts it."""
+    from decimal import Decimal, InvalidOperation
+
+    request = _locked(request)
+    REQUEST_ACTIONS.check("record_fee", request, by)
+    _require(status in FeeStatus.values, "请选择收费或减免。")
+    basis = (basis or "").strip()
+    _require(bool(basis), "请填写收费或减免的依据。")
+    if status == FeeStatus.CHARGED:
+        try:
+            amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            amount = None
+        _require(amount is not None and amount > 0, "收费金额须为大于0的数。")
+        _require(notified_on is not None, "请填写发出收费通知之日。")
+        _check_date(notified_on, not_before=request.received_on, label="发出收费通知之日")
+        if paid_on is not None:
+            _check_date(paid_on, not_before=notified_on, label="缴费日期")
+    else:
+        amount, notified_on, paid_on = None, None, None
+    request.fee_status, request.fee_amount, request.fee_basis = status, amount, basis[:200]
+    request.fee_notified_on, request.fee_paid_on = notified_on, paid_on
+    request.save(update_fields=["fee_status", "fee_amount", "fee_basis", "fee_notified_on", "fee_paid_on"])
+    _record(request, Action.FEE_RECORDED, by=by, on=paid_on or notified_on, note=note, status=status,
+            amount=str(amount) if amount is not None else "", basis=basis)
+    return request
 
 
 @transaction.atomic
@@ -747,6 +788,7 @@ REQUEST_EFFECTS = {
     "withdraw_request": withdraw_request,
     "generate_letter": generate_reply_letter,
     "deliver_letter": deliver_letter,
+    "record_fee": record_fee,
 }
 assert set(REQUEST_EFFECTS) == set(REQUEST_ACTIONS.actions), "every verb has exactly one effect"
 

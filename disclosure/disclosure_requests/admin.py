@@ -26,6 +26,7 @@ from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
     ConsultationPause,
     DisclosureRequest,
+    FeeStatus,
     LetterKind,
     ReplyLetter,
     ReplyLetterTemplate,
@@ -212,6 +213,15 @@ class DeliverLetterForm(_StepForm):
         ]
 
 
+class FeeForm(_StepForm):
+    status = forms.ChoiceField(label="收费情况", choices=FeeStatus.choices)
+    basis = forms.CharField(label="依据", max_length=200, help_text="收费标准的文件，或减免的理由。")
+    amount = forms.DecimalField(label="金额（元）", required=False, min_value=0, max_digits=9, decimal_places=2)
+    notified_on = forms.DateField(label="发出收费通知之日", required=False)
+    paid_on = forms.DateField(label="缴费日期", required=False, help_text="尚未缴纳的留空。")
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 STEP_FORMS = {
     "confirm_receipt": ConfirmReceiptForm,
     "request_correction": CorrectionForm,
@@ -225,6 +235,7 @@ STEP_FORMS = {
     "withdraw_request": WithdrawForm,
     "generate_letter": LetterForm,
     "deliver_letter": DeliverLetterForm,
+    "record_fee": FeeForm,
 }
 # A form for every verb of the table, no more: a verb added there needs its page here.
 assert set(STEP_FORMS) == set(request_services.REQUEST_ACTIONS.actions)
@@ -286,6 +297,8 @@ class DisclosureRequestAdmin(DomainAdmin):
             "reply_type", "reply_reason", *(["reply_text", "reply_refer_to", "closing_note"]
                                             if office else []),
             "answered_on", "answered_by"]}))
+        sets.append(("收费", {"fields": ["fee_status", "fee_amount", "fee_basis", "fee_notified_on",
+                                         "fee_paid_on"]}))
         return sets
 
     def get_readonly_fields(self, request, obj=None):

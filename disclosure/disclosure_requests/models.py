@@ -84,6 +84,11 @@ REPLY_REASONS: dict[str, tuple[str, ...]] = {
 }
 
 
+class FeeStatus(models.TextChoices):
+    CHARGED = "charged", "收费"
+    WAIVED = "waived", "减免"
+
+
 class LetterKind(models.TextChoices):
     DISCLOSED = "disclosed", "公开告知书"
     PARTLY_DISCLOSED = "partly_disclosed", "部分公开告知书"
@@ -251,6 +256,13 @@ class DisclosureRequest(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     closing_note = models.TextField("办结说明", blank=True, editable=False)
+    # Fees (收费): charged only as the rules allow (e.g. 条例 art. 42 as the model), or waived.
+    fee_status = models.CharField("收费情况", max_length=10, choices=FeeStatus, blank=True, editable=False)
+    fee_amount = models.DecimalField("收费金额（元）", max_digits=9, decimal_places=2, null=True, blank=True,
+                                     editable=False)
+    fee_basis = models.CharField("收费或减免依据", max_length=200, blank=True, editable=False)
+    fee_notified_on = models.DateField("发出收费通知之日", null=True, blank=True, editable=False)
+    fee_paid_on = models.DateField("缴费日期", null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, editable=False,
@@ -364,6 +376,7 @@ class RequestEvent(models.Model):
         NOT_PROCESSED = "not_processed", "不予处理"
         LETTER_GENERATED = "letter_generated", "生成告知书"
         LETTER_DELIVERED = "letter_delivered", "告知书送达"
+        FEE_RECORDED = "fee_recorded", "登记收费"
         DEADLINE_RECOMPUTED = "deadline_recomputed", "重算期限"
         ANONYMISED = "anonymised", "匿名化"
 
