@@ -664,8 +664,8 @@ def front_notes(figures: dict[str, Any]) -> list[str]:
     return notes
 
 
-def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
-    """The seven parts in the order of the seed report, each with its paragraphs and what follows."""
+def proactive_paragraphs(report, figures: dict[str, Any]) -> list[str]:
+    """Part two: the total, the portal's own items, the checklist, each channel, documents issued."""
     label = figures["label"]
     start, end = (dt.date.fromisoformat(d) for d in (figures["period"]["start"], figures["period"]["end"]))
     portal = figures["portal"]
@@ -703,7 +703,12 @@ def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
     proactive.append(f"{len(sentences) + 1}.{label}，学校{docs}。")
     if report.proactive_notes:
         proactive += report.proactive_notes.splitlines()
+    return proactive
 
+
+def request_paragraphs(report, figures: dict[str, Any]) -> list[str]:
+    """Part three: requests received and handled, answers late, fees."""
+    label = figures["label"]
     req = figures["requests"]
     if req["new"]["value"] or req["handled"]["value"]:
         outcomes = "、".join(f"{o['label']}{o['value']}件" for o in req["outcomes"] if o["value"])
@@ -714,7 +719,7 @@ def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
         ]
     else:
         requests = [f"{label}，学校未收到信息公开申请。"]
-    fees = figures.get("fees")
+    fees = figures.get("fees")  # absent from reports frozen before fees were counted
     if fees is not None:
         if fees["charged"]["value"]:
             requests.append(f"本学年收取信息处理费用{fmt(fees['charged'], '件')}，共计{fees['amount']}元"
@@ -725,7 +730,12 @@ def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
             requests.append("本学年未收取信息处理费用。")
     if report.requests_notes:
         requests += report.requests_notes.splitlines()
+    return requests
 
+
+def complaint_paragraphs(report, figures: dict[str, Any]) -> list[str]:
+    """Part five: complaints, administrative reviews and lawsuits, with their outcomes."""
+    label = figures["label"]
     complaints = figures["complaints"]
     if any(c["total"]["value"] for c in complaints):
         complaint_lines = [
@@ -740,19 +750,24 @@ def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
         complaint_lines = [f"{label}，学校未产生因信息公开工作受到举报、复议、诉讼的情况。"]
     if report.complaints_notes:
         complaint_lines += report.complaints_notes.splitlines()
+    return complaint_lines
 
+
+def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The seven parts in the order of the seed report, each with its paragraphs (one function per
+    generated part above)."""
     parts = [
         ("overview", "工作概述", report.overview.splitlines()),
-        ("proactive", "主动公开情况", proactive),
-        ("requests", "依申请公开和不予公开情况", requests),
+        ("proactive", "主动公开情况", proactive_paragraphs(report, figures)),
+        ("requests", "依申请公开和不予公开情况", request_paragraphs(report, figures)),
         ("evaluation", "对信息公开的评议情况", report.evaluation.splitlines()),
-        ("complaints", "因学校信息公开工作受到举报、复议、诉讼的情况", complaint_lines),
+        ("complaints", "因学校信息公开工作受到举报、复议、诉讼的情况", complaint_paragraphs(report, figures)),
         ("problems", "存在问题及改进措施",
          report.problems.splitlines() + report.measures.splitlines()),
     ]
     if report.other_matters:
         parts.append(("other", "其他需要报告的事项", report.other_matters.splitlines()))
-    parts.append(("checklist", "清单事项公开情况表", [f"{label}清单事项公开情况表"]))
+    parts.append(("checklist", "清单事项公开情况表", [f"{figures['label']}清单事项公开情况表"]))
     return [
         {"key": key, "heading": f"{CN_NUMBERS[i]}、{title}",
          "paragraphs": [p for p in paragraphs if p.strip()]}

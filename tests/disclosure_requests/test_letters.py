@@ -59,6 +59,9 @@ def test_every_reply_type_and_reason_is_covered():
 @pytest.mark.parametrize(("reply_type", "reason"), list(EXPECTED_KIND))
 def test_the_right_letter_for_every_reply(db, office_user, reply_type, reason):
     req = rs.receive_request(by=office_user, channel="letter", received_on=D(2026, 3, 2), **APPLICANT)
+    if reason == ReplyReason.FEE_UNPAID:  # rests on a fee notice left unpaid
+        req = rs.record_fee(req, by=office_user, status="charged", basis="收费标准", amount="10",
+                            notified_on=D(2026, 3, 3))
     req = rs.answer_request(req, by=office_user, reply_type=reply_type, reason=reason,
                             text="详见附件。", on=D(2026, 3, 10))
     letter = rs.generate_reply_letter(req, by=office_user)

@@ -230,6 +230,9 @@ def test_reply_types_and_reasons_follow_the_official_rows(make_request, office_u
         req.refresh_from_db()
         assert req.status == Status.RECEIVED and not req.reply_type
         return
+    if reason == ReplyReason.FEE_UNPAID:  # 逾期未缴费 rests on an unpaid fee notice
+        req = request_actions.record_fee(req, by=office_user, status="charged", basis="收费标准",
+                                         amount="10", notified_on=D(2026, 3, 3))
     req = request_actions.answer_request(req, by=office_user, reply_type=reply_type, reason=reason,
                                   text="见附件", on=D(2026, 3, 10))
     expected = Status.NOT_PROCESSED if reply_type == ReplyType.NOT_PROCESSED else Status.ANSWERED
