@@ -63,6 +63,10 @@ MIDDLEWARE = [
     # Cache-Control on every answer; above the session, CSRF and page-cache middleware so that it
     # sees their cookies and the pages served from cache (disclosure/core/cache_headers.py says why).
     "disclosure.core.cache_headers.CacheHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Anonymous GETs of public pages from the shared cache: above the session, locale, CSRF, auth
+    # and messages middleware, so that a hit costs none of their work (disclosure/core/cache.py).
+    "disclosure.core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,9 +75,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "disclosure.access.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Anonymous GETs of public pages from the shared cache; after everything that adds headers.
-    "disclosure.core.cache.PublicPageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
