@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -258,7 +259,7 @@ class SurveyAdmin(DomainHistoryAdmin):
     def get_queryset(self, request):
         if not policy.sees_all_items(request.user):
             return super().get_queryset(request).none()
-        return super().get_queryset(request)
+        return super().get_queryset(request).annotate(response_total=Count("responses"))
 
     def has_change_permission(self, request, obj=None):
         return _office(request) and super().has_change_permission(request, obj)
@@ -280,9 +281,9 @@ class SurveyAdmin(DomainHistoryAdmin):
         except (ValidationError, PermissionDenied) as error:
             raise PermissionDenied("；".join(getattr(error, "messages", [str(error)]))) from error
 
-    @admin.display(description="答卷数")
+    @admin.display(description="答卷数", ordering="response_total")
     def response_count(self, obj):
-        return obj.responses.count()
+        return getattr(obj, "response_total", None)
 
     @admin.display(description="")
     def links(self, obj):

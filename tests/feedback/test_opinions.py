@@ -330,3 +330,18 @@ def test_anonymisation_after_the_retention_period(opinion, office_user, client):
     out = io.StringIO()
     call_command("anonymise_opinions", "--dry-run", stdout=out)
     assert "0 件" in out.getvalue()
+
+
+def test_admin_lists_take_a_fixed_number_of_queries(db, office_user, supervisor, client, make_survey,
+                                                    django_assert_max_num_queries):
+    for n in range(30):
+        fs.receive_opinion(kind="opinion", text=f"意见{n}", submitted_at=at(D(2026, 3, 2)))
+    for slug in ("a", "b", "c"):
+        make_survey(slug=slug)
+    for user in (office_user, supervisor):
+        client.force_login(user)
+        for name in ("feedback_opinion_changelist", "feedback_survey_changelist",
+                     "feedback_evaluationactivity_changelist"):
+            with django_assert_max_num_queries(14):
+                response = client.get(reverse(f"admin:{name}"))
+            assert response.status_code == 200, name
