@@ -17,7 +17,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from disclosure.annual_reports.figures import SOURCE_LEGEND, fmt, report_parts
+from disclosure.annual_reports.figures import (
+    SOURCE_LEGEND,
+    fmt,
+    has_evaluation_data,
+    report_parts,
+    satisfaction_text,
+)
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -153,6 +159,26 @@ def build_report_docx(report, figures: dict[str, Any], *, site_url: str = "") ->
             for index in (0, 1, last):
                 _merge(top[index], sub[index])
             _merge(top[2], top[last - 1])
+        if part["key"] == "evaluation" and has_evaluation_data(figures.get("evaluation")):
+            evaluation = figures["evaluation"]
+            ops = evaluation["opinions"]
+            _paragraph(doc, "表6 意见箱来信情况", font=HEADING_FONT, size=12, indent=False)
+            _table(doc, ["项目", "件数"], [
+                *[[k["label"], k["value"]] for k in ops["by_kind"]],
+                ["合计", ops["total"]["value"]], ["按期答复", ops["on_time"]["value"]],
+                ["超过答复期限答复", ops["late"]["value"]], ["正在办理", ops["open"]["value"]],
+            ])
+            if evaluation["surveys"]:
+                _paragraph(doc, "表7 网络调查", font=HEADING_FONT, size=12, indent=False)
+                _table(doc, ["调查", "时间", "有效问卷", "满意度"], [
+                    [sv["title"], f"{sv['opens_on']} 至 {sv['closes_on']}", sv["responses"]["value"],
+                     satisfaction_text(sv["satisfaction_permille"])]
+                    for sv in evaluation["surveys"]
+                ])
+            _paragraph(doc, "表8 座谈与调研", font=HEADING_FONT, size=12, indent=False)
+            _table(doc, ["类型", "次数", "参加人次"], [
+                [a["label"], fmt(a), a["participants"]] for a in evaluation["activities"]
+            ])
         if part["key"] == "complaints":
             complaints = figures["complaints"]
             header = ["类型", "总计", *[o["label"] for o in complaints[0]["outcomes"]]]

@@ -16,12 +16,13 @@ from disclosure.annual_reports.docx import build_report_docx
 from disclosure.annual_reports.figures import (
     SOURCE_LABELS,
     SOURCE_LEGEND,
-    chart_bars,
     compliance,
     compute_figures,
+    has_evaluation_data,
     report_parts,
 )
 from disclosure.annual_reports.models import AnnualReport, academic_year_label
+from disclosure.core.charts import chart_bars
 
 
 class ReportListView(ListView):
@@ -63,6 +64,7 @@ def report_detail(request, year: int):
         "parts": report_parts(report, figures),
         "proactive_charts": [(t, c) for t, c in proactive_charts if c["bars"]],
         "request_charts": [(t, c) for t, c in request_charts if c["bars"]],
+        "show_evaluation": has_evaluation_data(figures.get("evaluation")),
         "preview": preview,
         "source_labels": SOURCE_LABELS,
         "source_legend": SOURCE_LEGEND,

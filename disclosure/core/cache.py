@@ -218,7 +218,8 @@ class PublicPageCacheMiddleware:
 
 
 # Everything the public site shows comes from these models (and the items' entries). Any change to
-# one of them orphans every cached public page once its transaction commits: nothing has to know
+# one of them (for a model with `touches_public_pages(update_fields)`, any change it says is seen by
+# the public) orphans every cached public page once its transaction commits: nothing has to know
 # which pages showed the row, so no page is forgotten (a withdrawn item, a new report, the guide).
 PUBLIC_CONTENT = (
     "items.DisclosureItem",
@@ -231,11 +232,17 @@ PUBLIC_CONTENT = (
     "catalogue.ChannelSection",
     "site.Page",
     "annual_reports.AnnualReport",
+    "feedback.Opinion",
+    "feedback.Survey",
 )
 
 
-def _public_content_changed(sender, **kwargs):
-    purge_public_pages()
+def _public_content_changed(sender, instance=None, update_fields=None, **kwargs):
+    # A model whose rows are only partly public (opinions: the published ones) says which changes
+    # reach a public page, so that a new private row does not orphan every cached page.
+    touches = getattr(instance, "touches_public_pages", None)
+    if touches is None or touches(update_fields):
+        purge_public_pages()
 
 
 def connect_purge_signals() -> None:

@@ -3,6 +3,7 @@ from django.urls import path
 
 from disclosure.annual_reports import views as report_views
 from disclosure.disclosure_requests import views as request_views
+from disclosure.feedback import views as feedback_views
 from disclosure.site import feeds
 from disclosure.site import views as portal
 from disclosure.site.sitemaps import SITEMAPS
@@ -40,6 +41,13 @@ urlpatterns = [
     path("requests/status/", request_views.request_status, name="request_status"),
     path("requests/status/attachments/<int:pk>/", request_views.request_attachment,
          name="request_attachment"),
+    # The opinion box (意见箱) and the surveys (网络调查).
+    path("opinions/", feedback_views.opinion_create, name="opinion_create"),
+    path("opinions/done/", feedback_views.opinion_created, name="opinion_created"),
+    path("opinions/status/", feedback_views.opinion_status, name="opinion_status"),
+    path("opinions/answered/", feedback_views.published_opinions, name="published_opinions"),
+    path("surveys/<slug:slug>/", feedback_views.survey_detail, name="survey_detail"),
+    path("surveys/<slug:slug>/thanks/", feedback_views.survey_thanks, name="survey_thanks"),
     # The yearly reports (信息公开年度报告).
     path("reports/", report_views.ReportListView.as_view(), name="report_list"),
     path("reports/<int:year>/", report_views.report_detail, name="report_detail"),

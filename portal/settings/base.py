@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "disclosure.workcalendar",
     "disclosure.items",
     "disclosure.disclosure_requests",
+    "disclosure.feedback",
     "disclosure.annual_reports",
     "disclosure.site",
     "disclosure.backoffice",
@@ -280,4 +281,11 @@ DISCLOSURE = {
     ],
     # Applicants of requests closed longer than this are anonymised by `anonymise_requests`.
     "REQUEST_RETENTION_YEARS": 5,
+    # The opinion box (意见箱): working days to answer; senders of opinions answered longer ago than
+    # the retention period (default: that of requests) are anonymised by `anonymise_opinions`.
+    "OPINION_REPLY_WORKDAYS": 15,
+    "OPINION_RETENTION_YEARS": 5,
+    # Survey answer sheets accepted per client address and hour: a campus shares few addresses
+    # behind NAT, so this is far above the one sheet per browser the cookie asks for.
+    "SURVEY_SUBMIT_LIMIT": 30,
 }

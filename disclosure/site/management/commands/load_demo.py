@@ -149,8 +149,9 @@ class Command(BaseCommand):
                 self.link_accounts(users)
                 self.create_items(items, users["office"])
                 requests = self.create_requests(users["office"])
+                opinions = self.create_feedback(users["office"])
             self.stdout.write(self.style.SUCCESS(
-                f"已载入 {items} 条演示公开事项和 {requests} 件信息公开申请。"
+                f"已载入 {items} 条演示公开事项、{requests} 件信息公开申请、{opinions} 件意见箱来信和一份网络调查。"
             ))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, group, _codes in ACCOUNTS:
@@ -296,6 +297,64 @@ class Command(BaseCommand):
                     note="请明确所需信息的年份和范围。",
                 )
         return len(plans)
+
+    def create_feedback(self, office):
+        """Opinions in every stage, a survey open now with answers, a meeting and a visit."""
+        from disclosure.feedback import actions as feedback_services
+        from disclosure.feedback.models import EvaluationActivity, Opinion, Question, Survey
+
+        rng = self.rng
+        today = timezone.localdate()
+        now = timezone.now()
+        messages = [
+            (Opinion.Kind.SUGGESTION, "建议在信息公开网首页增加“招生信息”快捷入口，方便考生和家长查找。", "answered"),
+            (Opinion.Kind.OPINION, "收费项目公示中的住宿费标准没有写明适用的宿舍类型，看不明白。", "answered"),
+            (Opinion.Kind.COMPLAINT, "学院网站上的奖学金评定结果只公示了两天，时间太短。", "forwarded"),
+            (Opinion.Kind.SUGGESTION, "希望年度报告能提供 Excel 格式的数据下载。", "received"),
+            (Opinion.Kind.OPINION, "部分附件是扫描图片，手机上看不清，建议同时提供文字版。", "received"),
+        ]
+        departments = {d.code: d for d in Department.objects.all()}
+        for n, (kind, text, stage) in enumerate(messages):
+            submitted_at = now - dt.timedelta(days=[40, 30, 12, 4, 1][n], hours=2)
+            opinion = feedback_services.receive_opinion(
+                kind=kind, text=text, name=rng.choice(["", "一名学生", "王同学", ""]),
+                contact="" if n % 2 else f"1390470{rng.randint(1000, 9999)}", submitted_at=submitted_at,
+            )
+            if stage == "forwarded":
+                feedback_services.forward_opinion(opinion, by=office, department=departments["xsc"],
+                                                  on=opinion.received_on, note="请学生工作处核实公示期。")
+            if stage == "answered":
+                feedback_services.answer_opinion(
+                    opinion, by=office, outcome=Opinion.Outcome.ADOPTED,
+                    answer="感谢您的建议。我们已在相关页面补充说明，并将在下次改版时一并完善。",
+                    on=min(opinion.received_on + dt.timedelta(days=7), today),
+                )
+                feedback_services.publish_opinion(opinion, by=office, public_text=text)
+        survey = Survey(title=f"{today.year}年度信息公开工作满意度调查", slug=f"{today.year}-satisfaction",
+                        intro="本调查匿名进行，约需 2 分钟。您的意见将用于改进学校信息公开工作。",
+                        opens_on=today - dt.timedelta(days=10), closes_on=today + dt.timedelta(days=20))
+        feedback_services.save_survey(survey, by=office)
+        role = Question.objects.create(survey=survey, position=1, text="您的身份",
+                                       choices="在校学生\n教职工\n校友\n考生或家长\n其他")
+        rating = Question.objects.create(survey=survey, position=2, kind=Question.Kind.RATING,
+                                         text="您对学校信息公开工作的总体评价", is_satisfaction=True)
+        found = Question.objects.create(survey=survey, position=3, text="您能否在信息公开网找到需要的信息",
+                                        choices="总能找到\n多数能找到\n很难找到")
+        free = Question.objects.create(survey=survey, position=4, kind=Question.Kind.FREE_TEXT,
+                                       text="您对信息公开工作的其他意见和建议", required=False)
+        feedback_services.open_survey(survey, by=office)
+        for _ in range(36):
+            feedback_services.submit_survey_response(survey, {
+                role.pk: rng.choice(role.choice_list),
+                rating.pk: str(rng.choices([5, 4, 3, 2, 1], weights=[40, 35, 15, 7, 3])[0]),
+                found.pk: rng.choice(found.choice_list),
+                free.pk: rng.choice(["", "", "希望信息更新更及时。", "页面在手机上很好用。"]),
+            })
+        EvaluationActivity.objects.create(kind=EvaluationActivity.Kind.MEETING, held_on=today - dt.timedelta(days=20),
+                                          title="师生代表信息公开工作座谈会", participants=24, entered_by=office)
+        EvaluationActivity.objects.create(kind=EvaluationActivity.Kind.VISIT, held_on=today - dt.timedelta(days=15),
+                                          title="二级学院信息公开工作调研", participants=9, entered_by=office)
+        return len(messages)
 
 
 def _demo_id_number(rng) -> str:
