@@ -19,6 +19,7 @@ LAYERS = [
     "workcalendar",
     "items",
     "disclosure_requests",
+    "feedback",
     "annual_reports",
     "site",
     "backoffice",
