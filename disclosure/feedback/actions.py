@@ -30,7 +30,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.access import policy
@@ -384,41 +383,6 @@ def _send(subject: str, body: str, addresses: list[str], pk: int) -> None:
         send_mail(subject[:150], body, None, addresses)
     except Exception as error:  # noqa: BLE001 - the opinion is saved; a mail outage must not undo it
         logger.error("opinion %s: notification mail failed: %s", pk, type(error).__name__)
-
-
-# ---- The deadline board (office and supervisor only) ----
-
-
-def opinion_board_rows(context):
-    """Opinions owed an answer, for the office and the supervisor; number and kind, no words."""
-    from disclosure.backoffice.board import BoardRow
-
-    if not policy.sees_all_items(context.user):
-        return
-    url = reverse("admin:feedback_opinion_change", args=["__pk__"])
-    for pk, number, kind, department, due, provisional in (
-        Opinion.objects.open().filter(due_on__isnull=False).order_by()
-        .values_list("pk", "number", "kind", "forwarded_to__name", "due_on", "due_provisional")
-    ):
-        yield BoardRow(
-            kind="答复意见",
-            title=f"{number}（{Opinion.Kind(kind).label}）",
-            department_id=None,
-            department_name=f"意见箱（转{department}）" if department else "意见箱",
-            due=due,
-            url=url.replace("__pk__", str(pk)),
-            provisional=provisional,
-        )
-
-
-def _register_board_source() -> None:
-    from disclosure.backoffice import board
-
-    if opinion_board_rows not in board.BOARD_SOURCES:
-        board.BOARD_SOURCES.append(opinion_board_rows)
-
-
-_register_board_source()
 
 
 # ---- Surveys ----
