@@ -350,3 +350,23 @@ def test_the_year_page_shows_each_day_and_its_source(client, office_user, superv
     client.force_login(supervisor)
     assert client.get(reverse("admin:workcalendar_holiday_year", args=[2027])).status_code == 200
     assert client.get(reverse("admin:workcalendar_holiday_year", args=[3000])).status_code == 404
+
+
+def test_the_year_page_queries_do_not_grow_with_the_days(client, office_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(office_user)
+    url = reverse("admin:workcalendar_holiday_year", args=[2027])
+    client.get(url)  # sessions, permissions and the calendar warmed up
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    calendar_services.load_notice(NOTICE_2027, by=office_user)
+    for day in range(1, 11):
+        calendar_services.save_holiday(
+            Holiday(date=D(2027, 3, day), is_workday=False, name="校庆", source="manual"),
+            by=office_user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few) <= 12, [q["sql"] for q in many]
