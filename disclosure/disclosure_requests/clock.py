@@ -7,6 +7,8 @@ Rules (../shared/domain/rules.md, 条例 arts. 30–33 as universities apply the
 - A third-party consultation stops the clock. The day the letter goes out still counts (the office
   worked on the request that day); the clock stands still from the next day through the day the answer
   arrives, or through the last of the third party's 15 working days if it answers later or never.
+  Those 15 days run from the day the third party receives the letter (条例 art. 32; `third_party_limit`).
+- The received date itself follows the channel (条例 art. 31; `received_on_for`).
 - One extension of up to 15 working days runs on from the original due date.
 
 `compute_clock` is pure: facts and a calendar in, the due date and the calculation out. The words are
