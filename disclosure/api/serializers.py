@@ -14,6 +14,7 @@ from disclosure.catalogue.models import (
     ChecklistEntry,
     Department,
 )
+from disclosure.disclosure_requests.clock import RECEIPT_RULES
 from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
     ApplicantType,
@@ -418,7 +419,10 @@ def _text(label, required=True, max_length=2000):
 
 
 class ConfirmReceiptSerializer(serializers.Serializer):
-    received_on = _on("收到申请之日", required=False)
+    received_on = serializers.DateField(
+        label="收到申请之日（签收或确认收到之日）", required=False,
+        help_text=" ".join(RECEIPT_RULES.values()),
+    )
     note = _text("说明", required=False)
 
 
@@ -441,6 +445,13 @@ class OptionalDatedNoteSerializer(serializers.Serializer):
 class StartConsultationSerializer(serializers.Serializer):
     third_party = _text("征求意见对象", max_length=200)
     on = _on("发出征求意见函之日")
+    letter_received_on = _on("第三方收到征求意见函之日（其 15 个工作日自此起算）", required=False)
+    note = _text("说明", required=False)
+
+
+class EndConsultationSerializer(serializers.Serializer):
+    on = _on("收到第三方意见之日")
+    letter_received_on = _on("第三方收到征求意见函之日（其 15 个工作日自此起算）", required=False)
     note = _text("说明", required=False)
 
 

@@ -673,7 +673,7 @@ REQUEST_STEP_INPUTS = {
     "receive_correction": s.DatedNoteSerializer,
     "lapse_request": s.OptionalDatedNoteSerializer,
     "start_consultation": s.StartConsultationSerializer,
-    "end_consultation": s.DatedNoteSerializer,
+    "end_consultation": s.EndConsultationSerializer,
     "extend_request": s.ExtendRequestSerializer,
     "answer_request": s.AnswerRequestSerializer,
     "mark_not_processed": s.NotProcessedSerializer,

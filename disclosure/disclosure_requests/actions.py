@@ -33,7 +33,12 @@ from disclosure.access import policy
 from disclosure.core.actions import Action as Verb
 from disclosure.core.actions import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
-from disclosure.disclosure_requests.clock import RequestClock, clock_for
+from disclosure.disclosure_requests.clock import (
+    RequestClock,
+    clock_for,
+    received_on_for,
+    third_party_limit,
+)
 from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
     ConsultationPause,
@@ -44,12 +49,7 @@ from disclosure.disclosure_requests.models import (
     RequestCounter,
     RequestEvent,
 )
-from disclosure.workcalendar.workdays import (
-    WorkdayCalendar,
-    add_workdays,
-    default_calendar,
-    next_workday,
-)
+from disclosure.workcalendar.workdays import WorkdayCalendar, add_workdays
 
 logger = logging.getLogger(__name__)
 
@@ -230,19 +230,6 @@ def _check_date(on: dt.date, *, not_before: dt.date, label: str) -> None:
 # ---- Receipt ----
 
 
-def received_on_for(submitted_at: dt.datetime, calendar: WorkdayCalendar | None = None) -> dt.date:
-    """The day an online submission counts as received: that day, or the next working day when it
-    arrives on a rest day or after office hours."""
-    calendar = calendar or default_calendar()
-    local = timezone.localtime(submitted_at)
-    day = local.date()
-    if not calendar.is_workday(day):
-        return next_workday(day, calendar)
-    if local.hour >= rule("OFFICE_CLOSES_AT_HOUR", 17):
-        return next_workday(day + dt.timedelta(days=1), calendar)
-    return day
-
-
 def _take_number(year: int) -> tuple[int, str]:
     """The next sequence number of `year`; the counter row stays locked until the commit."""
     RequestCounter.objects.get_or_create(year=year)
@@ -270,11 +257,13 @@ def receive_request(*, by=None, received_on: dt.date | None = None,
     submitted_at = submitted_at or timezone.now()
     if by is None:
         fields["channel"] = DisclosureRequest.Channel.ONLINE
-        received_on = received_on_for(submitted_at)
-    elif received_on is None:
-        received_on = received_on_for(submitted_at)
-    else:
+        received_on = None  # the public cannot choose its own received date
+    elif received_on is not None:
         _require(received_on <= _today(), "收到申请之日不能晚于今天。")
+    received_on = received_on_for(
+        fields.get("channel", DisclosureRequest.Channel.ONLINE), submitted_at=submitted_at,
+        recorded_on=received_on,
+    )
     request = DisclosureRequest(
         submitted_at=submitted_at, received_on=received_on, created_by=by,
         check_code=new_check_code(), **fields,
@@ -308,7 +297,9 @@ def confirm_receipt(request: DisclosureRequest, *, by, received_on: dt.date | No
         if request.channel == DisclosureRequest.Channel.ONLINE:
             _require(received_on >= timezone.localtime(request.submitted_at).date(),
                      "收到申请之日不能早于提交之日。")
-        request.received_on = received_on
+        # The date signed for or confirmed, as the channel's rule says (clock.RECEIPT_RULES).
+        request.received_on = received_on_for(request.channel, submitted_at=request.submitted_at,
+                                              recorded_on=received_on)
     request.receipt_confirmed_at, request.receipt_confirmed_by = timezone.now(), by
     _save(request, ["received_on", "receipt_confirmed_at", "receipt_confirmed_by"])
     _record(request, Action.RECEIPT_CONFIRMED, by=by, on=request.received_on, note=note,
@@ -386,7 +377,7 @@ def lapse_request(request: DisclosureRequest, *, by, on: dt.date | None = None,
 
 @transaction.atomic
 def start_consultation(request: DisclosureRequest, *, by, third_party: str, on: dt.date,
-                       note: str = "") -> ConsultationPause:
+                       note: str = "", letter_received_on: dt.date | None = None) -> ConsultationPause:
     """The consultation letter went out on `on`: the clock stands still until the answer."""
     request = _locked(request)
     REQUEST_ACTIONS.check("start_consultation", request, by)
@@ -396,18 +387,21 @@ def start_consultation(request: DisclosureRequest, *, by, third_party: str, on: 
     _check_date(on, not_before=max(_clock_start(request), last.answered_on if last else dt.date.min),
                 label="发函日期")
     _require(request.due_on is None or on <= request.due_on, "答复期限已过，不能再征求意见停止计时。")
+    if letter_received_on is not None:
+        _check_date(letter_received_on, not_before=on, label="第三方收到征求意见函之日")
     pause = ConsultationPause.objects.create(request=request, third_party=third_party[:200],
-                                             letter_sent_on=on, note=note)
+                                             letter_sent_on=on, letter_received_on=letter_received_on,
+                                             note=note)
     request.status = Status.CONSULTING
     _save(request, ["status"])
     _record(request, Action.CONSULTATION_STARTED, by=by, on=on, note=note, pause=pause.pk,
-            due_on=request.due_on)
+            letter_received_on=letter_received_on, due_on=request.due_on)
     return pause
 
 
 @transaction.atomic
-def end_consultation(request: DisclosureRequest, *, by, on: dt.date,
-                     note: str = "") -> DisclosureRequest:
+def end_consultation(request: DisclosureRequest, *, by, on: dt.date, note: str = "",
+                     letter_received_on: dt.date | None = None) -> DisclosureRequest:
     """The third party answered on `on` (or its time ran out): the clock runs again."""
     request = _locked(request)
     REQUEST_ACTIONS.check("end_consultation", request, by)
@@ -415,12 +409,17 @@ def end_consultation(request: DisclosureRequest, *, by, on: dt.date,
     pause = request.pauses.filter(answered_on__isnull=True).order_by("-letter_sent_on").first()
     _require(pause is not None, "该申请没有正在进行的征求意见。")
     _check_date(on, not_before=pause.letter_sent_on, label="收到意见之日")
+    if letter_received_on is not None:
+        _check_date(letter_received_on, not_before=pause.letter_sent_on,
+                    label="第三方收到征求意见函之日")
+        _require(letter_received_on <= on, "第三方收到征求意见函之日不能晚于收到意见之日。")
+        pause.letter_received_on = letter_received_on
     pause.answered_on = on
-    pause.save(update_fields=["answered_on"])
+    pause.save(update_fields=["answered_on", "letter_received_on"])
     request.status = Status.EXTENDED if request.extension_workdays else Status.RECEIVED
     _save(request, ["status"])
     _record(request, Action.CONSULTATION_ENDED, by=by, on=on, note=note, pause=pause.pk,
-            due_on=request.due_on)
+            letter_received_on=pause.letter_received_on, due_on=request.due_on)
     return request
 
 
@@ -576,20 +575,63 @@ def generate_reply_letter(request: DisclosureRequest, *, by, kind: str | None = 
     return letter
 
 
-def recompute_request_deadlines(*, calendar: WorkdayCalendar, by=None, reason: str) -> int:
-    """Recompute every open request's due date after a calendar change; record each that moved."""
-    moved = 0
+def recompute_request_deadlines(*, calendar: WorkdayCalendar, before: WorkdayCalendar | None = None,
+                                by=None, reason: str, dry_run: bool = False) -> list:
+    """Recompute every open request's calendar-dependent dates after a calendar change.
+
+    The received date of an online request the office has not confirmed (submitted on a rest day
+    or after hours), the reply due date, the correction ask-by date while a correction may still be
+    asked, and the limit of each third party not yet answered. Returns the moves (`DateMove`);
+    unless `dry_run`, saves them and records them on the request (old → new).
+    """
+    from disclosure.workcalendar.services import DateMove
+
+    before = before or calendar
+    ask_within = rule("REQUEST_CORRECTION_WITHIN_WORKDAYS", 7)
+    third_party_days = rule("THIRD_PARTY_REPLY_WORKDAYS", 15)
+    moves = []
     for request in DisclosureRequest.objects.open().prefetch_related("pauses").iterator(chunk_size=200):
-        before = (request.due_on, request.due_provisional)
-        if _refresh_due(request, calendar):
-            DisclosureRequest.objects.filter(pk=request.pk).update(
-                due_on=request.due_on, due_provisional=request.due_provisional
-            )
-            _record(request, Action.DEADLINE_RECOMPUTED, by=by, note=reason,
-                    before=str(before[0]), after=str(request.due_on),
-                    provisional=request.due_provisional)
-            moved += 1
-    return moved
+        found = []
+        subject = f"申请 {request.tracking_number}"
+        pauses = list(request.pauses.all())
+        untouched = (request.status == Status.RECEIVED and not request.correction_requested_on
+                     and not request.extension_workdays and not pauses)
+        old_received = request.received_on
+        if (untouched and request.channel == DisclosureRequest.Channel.ONLINE
+                and request.receipt_confirmed_at is None):
+            request.received_on = received_on_for(request.channel, submitted_at=request.submitted_at,
+                                                  calendar=calendar)
+            if request.received_on != old_received:
+                found.append(DateMove(subject, "收到申请之日", old_received, request.received_on))
+        if untouched:
+            old = add_workdays(old_received, ask_within, before)
+            new = add_workdays(request.received_on, ask_within, calendar)
+            if old != new:
+                found.append(DateMove(subject, "通知补正截止日", old, new))
+        for pause in pauses:
+            if pause.answered_on is None:
+                old = third_party_limit(pause.letter_sent_on, pause.letter_received_on,
+                                        third_party_days, before)
+                new = third_party_limit(pause.letter_sent_on, pause.letter_received_on,
+                                        third_party_days, calendar)
+                if old != new:
+                    found.append(DateMove(subject, "第三方答复期限", old, new))
+        old_due = request.due_on
+        changed = _refresh_due(request, calendar)
+        if request.due_on != old_due:
+            found.append(DateMove(subject, "答复期限", old_due, request.due_on))
+        moves += found
+        if dry_run or not (found or changed):
+            continue
+        DisclosureRequest.objects.filter(pk=request.pk).update(
+            received_on=request.received_on, due_on=request.due_on,
+            due_provisional=request.due_provisional,
+        )
+        _record(request, Action.DEADLINE_RECOMPUTED, by=by, note=reason,
+                before=str(old_due), after=str(request.due_on),
+                provisional=request.due_provisional,
+                moves=[[m.what, str(m.old), str(m.new)] for m in found])
+    return moves
 
 
 ANONYMISED_NAME = "（已匿名化）"

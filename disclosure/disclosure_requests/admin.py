@@ -21,7 +21,7 @@ from disclosure.access import policy
 from disclosure.access.admin_base import DomainAdmin, DomainTabularInline
 from disclosure.disclosure_requests import actions as request_services
 from disclosure.disclosure_requests import letters
-from disclosure.disclosure_requests.clock import clock_for
+from disclosure.disclosure_requests.clock import RECEIPT_RULES, clock_for
 from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
     ConsultationPause,
@@ -64,14 +64,14 @@ class RequestEventInline(DomainTabularInline):
 
 class ConsultationPauseInline(RequestEventInline):
     model = ConsultationPause
-    fields = ["third_party", "letter_sent_on", "answered_on", "note"]
+    fields = ["third_party", "letter_sent_on", "letter_received_on", "answered_on", "note"]
     readonly_fields = fields
     verbose_name_plural = "征求第三方意见"
 
     def get_fields(self, request, obj=None):
         if policy.is_office(request.user):
             return self.fields
-        return ["letter_sent_on", "answered_on"]
+        return ["letter_sent_on", "letter_received_on", "answered_on"]
 
 
 class ReplyLetterInline(DomainTabularInline):
@@ -135,7 +135,8 @@ class _StepForm(forms.Form):
 
 
 class ConfirmReceiptForm(_StepForm):
-    received_on = forms.DateField(label="收到申请之日", help_text="网上、信函、传真申请以确认收到之日为准。")
+    received_on = forms.DateField(label="收到申请之日（签收或确认收到之日）",
+                                  help_text=" ".join(RECEIPT_RULES.values()))
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -155,9 +156,23 @@ class WithdrawForm(_StepForm):
     note = forms.CharField(label="撤回方式与说明", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+LETTER_RECEIVED_HELP = ("第三方的 15 个工作日自其收到征求意见函之日起算（如邮件签收日）；"
+                        "未填写时按发函之日计算。")
+
+
 class ConsultationForm(_StepForm):
     third_party = forms.CharField(label="征求意见对象", max_length=200)
     on = forms.DateField(label="发出征求意见函之日", initial=_today)
+    letter_received_on = forms.DateField(label="第三方收到征求意见函之日", required=False,
+                                         help_text=LETTER_RECEIVED_HELP)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EndConsultationForm(_StepForm):
+    on = forms.DateField(label="收到第三方意见之日", initial=_today,
+                         help_text="第三方逾期未答复的，填写登记之日，征求意见期限届满后恢复计时。")
+    letter_received_on = forms.DateField(label="第三方收到征求意见函之日", required=False,
+                                         help_text=LETTER_RECEIVED_HELP)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -198,7 +213,7 @@ STEP_FORMS = {
     "receive_correction": DateNoteForm,
     "lapse_request": DateNoteForm,
     "start_consultation": ConsultationForm,
-    "end_consultation": DateNoteForm,
+    "end_consultation": EndConsultationForm,
     "extend_request": ExtensionForm,
     "answer_request": AnswerForm,
     "mark_not_processed": NotProcessedForm,

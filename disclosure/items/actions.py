@@ -597,28 +597,40 @@ def decide_attribute(
     return item
 
 
-def recompute_item_deadlines(*, calendar, by=None, reason: str) -> int:
-    """Recompute every open item's stored deadlines after a calendar change; record each move."""
-    from disclosure.items import deadlines
+def recompute_item_deadlines(*, calendar, by=None, reason: str, dry_run: bool = False) -> list:
+    """Recompute every open item's publish and update deadlines after a calendar change.
 
-    moved = 0
+    Returns the moves (`DateMove`); unless `dry_run`, saves each item that moved and records the
+    move on it (old → new).
+    """
+    from disclosure.items import deadlines
+    from disclosure.workcalendar.services import DateMove
+
+    moves = []
     items = DisclosureItem.objects.with_open_deadline().only(
-        "id", "produced_on", "changed_on", "publish_due", "update_due", "deadline_provisional",
+        "id", "title", "produced_on", "changed_on", "publish_due", "update_due",
+        "deadline_provisional",
     )
     for item in items.iterator(chunk_size=500):
         before = {"publish_due": item.publish_due, "update_due": item.update_due,
                   "provisional": item.deadline_provisional}
-        if deadlines.refresh_item_deadlines(item, calendar):
-            DisclosureItem.objects.filter(pk=item.pk).update(
-                publish_due=item.publish_due, update_due=item.update_due,
-                deadline_provisional=item.deadline_provisional,
-            )
-            _record(item, Action.DEADLINE_RECOMPUTED, by=by, note=reason,
-                    before={k: str(v) for k, v in before.items()},
-                    after={"publish_due": str(item.publish_due), "update_due": str(item.update_due),
-                           "provisional": str(item.deadline_provisional)})
-            moved += 1
-    return moved
+        if not deadlines.refresh_item_deadlines(item, calendar):
+            continue
+        subject = f"事项“{item.title}”"
+        for field, what in (("publish_due", "公开期限"), ("update_due", "更新期限")):
+            if before[field] != getattr(item, field):
+                moves.append(DateMove(subject, what, before[field], getattr(item, field)))
+        if dry_run:
+            continue
+        DisclosureItem.objects.filter(pk=item.pk).update(
+            publish_due=item.publish_due, update_due=item.update_due,
+            deadline_provisional=item.deadline_provisional,
+        )
+        _record(item, Action.DEADLINE_RECOMPUTED, by=by, note=reason,
+                before={k: str(v) for k, v in before.items()},
+                after={"publish_due": str(item.publish_due), "update_due": str(item.update_due),
+                       "provisional": str(item.deadline_provisional)})
+    return moves
 
 
 def _parse_date(value) -> dt.date:
