@@ -37,11 +37,8 @@ from disclosure.catalogue.models import Department
 from disclosure.core.actions import Action as Verb
 from disclosure.core.actions import ActionTable
 from disclosure.core.errors import TransitionNotAllowed
-from disclosure.disclosure_requests.actions import (
-    CHECK_CODE_ALPHABET,
-    CHECK_CODE_LENGTH,
-    received_on_for,
-)
+from disclosure.disclosure_requests.actions import CHECK_CODE_ALPHABET, CHECK_CODE_LENGTH
+from disclosure.disclosure_requests.clock import received_on_for
 from disclosure.feedback.models import (
     RATING_SCALE,
     Answer,
@@ -169,7 +166,8 @@ def receive_opinion(*, kind: str, text: str, name: str = "", contact: str = "",
     _require(bool(text), "请填写意见内容。")
     _require(len(text) <= TEXT_MAX_CHARS, f"意见内容不能超过 {TEXT_MAX_CHARS} 字。")
     submitted_at = submitted_at or timezone.now()
-    received_on = received_on_for(submitted_at)
+    # The opinion box is an online channel: the day sent, or the next working day after hours.
+    received_on = received_on_for("online", submitted_at=submitted_at)
     opinion = Opinion(kind=kind, text=text, name=(name or "").strip(), contact=(contact or "").strip(),
                       submitted_at=submitted_at, received_on=received_on, check_code=new_check_code(),
                       year=received_on.year, number="YJX-0000-0000", sequence=0)
@@ -296,18 +294,23 @@ def get_opinion_for_sender(number: str, code: str) -> Opinion | None:
 # ---- Deadlines after a calendar change; anonymisation ----
 
 
-def recompute_opinion_deadlines(*, calendar: WorkdayCalendar, by=None, reason: str) -> int:
-    """Recompute every open opinion's due date; record each that moved."""
-    moved = 0
+def recompute_opinion_deadlines(*, calendar: WorkdayCalendar, by=None, reason: str,
+                                dry_run: bool = False) -> list:
+    """Recompute every open opinion's due date; record each that moved (nothing saved in a dry run)."""
+    from disclosure.workcalendar.services import DateMove
+
+    moves = []
     for opinion in Opinion.objects.open().iterator(chunk_size=200):
         before = opinion.due_on
         if _refresh_due(opinion, calendar):
+            moves.append(DateMove(f"意见 {opinion.number}", "答复期限", before, opinion.due_on))
+            if dry_run:
+                continue
             Opinion.objects.filter(pk=opinion.pk).update(due_on=opinion.due_on,
                                                          due_provisional=opinion.due_provisional)
             _record(opinion, Event.DEADLINE_RECOMPUTED, by=by, note=reason, before=before,
                     after=opinion.due_on)
-            moved += 1
-    return moved
+    return moves
 
 
 ANONYMISED_TEXT = "（已匿名化）"
