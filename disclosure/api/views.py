@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from disclosure.annual_reports.models import AnnualReport
+from disclosure.annual_reports.years import is_report_year
 from disclosure.catalogue.models import Channel, ChecklistCategory, ChecklistEntry, Department
 from disclosure.core import ratelimit
 from disclosure.core.spamguard import HONEYPOT_FIELD, TIMESTAMP_FIELD
@@ -376,8 +377,10 @@ class ReportViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(reports, many=True).data)
 
     def get_object(self):
-        year = _lookup_id(self.kwargs["year"])
-        obj = self.get_queryset().filter(year=year if year < 10000 else 0).first()
+        year = self.kwargs["year"]
+        if not is_report_year(year):
+            raise Http404
+        obj = self.get_queryset().filter(year=int(year)).first()
         if obj is None:
             raise Http404
         return obj

@@ -1,13 +1,17 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from disclosure.annual_reports import views as report_views
+from disclosure.annual_reports.years import ReportYearConverter
 from disclosure.disclosure_requests import views as request_views
 from disclosure.site import feeds
 from disclosure.site import views as portal
 from disclosure.site.sitemaps import SITEMAPS
 
 app_name = "disclosure"
+
+# Every report URL takes its year through the one range (disclosure/annual_reports/years.py).
+register_converter(ReportYearConverter, "report_year")
 
 urlpatterns = [
     # The public portal.
@@ -42,7 +46,7 @@ urlpatterns = [
          name="request_attachment"),
     # The yearly reports (信息公开年度报告).
     path("reports/", report_views.ReportListView.as_view(), name="report_list"),
-    path("reports/<int:year>/", report_views.report_detail, name="report_detail"),
-    path("reports/<int:year>/docx", report_views.report_docx, name="report_docx"),
-    path("reports/<int:year>/compliance/", report_views.report_compliance, name="report_compliance"),
+    path("reports/<report_year:year>/", report_views.report_detail, name="report_detail"),
+    path("reports/<report_year:year>/docx", report_views.report_docx, name="report_docx"),
+    path("reports/<report_year:year>/compliance/", report_views.report_compliance, name="report_compliance"),
 ]

@@ -277,6 +277,9 @@ DISCLOSURE = {
         "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "ofd", "txt",
         "jpg", "jpeg", "png", "gif", "zip", "rar", "7z",
     ],
+    # The first academic year a yearly report may be about; the last is the year after this one
+    # (disclosure/annual_reports/years.py): any other year in a report URL or the API is a 404.
+    "REPORT_FIRST_YEAR": 2000,
     # Applicants of requests closed longer than this are anonymised by `anonymise_requests`.
     "REQUEST_RETENTION_YEARS": 5,
 }
