@@ -423,6 +423,22 @@ def end_consultation(request: DisclosureRequest, *, by, on: dt.date,
 # ---- Extension ----
 
 
+def extension_limit() -> int:
+    """The longest extension in working days (条例 art. 33: at most 15), declared once in settings."""
+    return rule("REQUEST_EXTENSION_MAX_WORKDAYS")
+
+
+def validate_extension_workdays(workdays) -> None:
+    """Raise TransitionNotAllowed (a ValidationError) unless 1 ≤ workdays ≤ the limit.
+
+    The admin's step form and the API's serializer call this too, so all three doors refuse the same
+    days with the same sentence.
+    """
+    limit = extension_limit()
+    _require(isinstance(workdays, int) and not isinstance(workdays, bool) and 1 <= workdays <= limit,
+             f"延期工作日数应在 1 至 {limit} 之间。")
+
+
 @transaction.atomic
 def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: str, reason: str,
                    on: dt.date | None = None, notified_on: dt.date | None = None) -> DisclosureRequest:
@@ -430,9 +446,7 @@ def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: s
     request = _locked(request)
     REQUEST_ACTIONS.check("extend_request", request, by)
     _require(request.extension_workdays == 0, "答复期限只能延长一次。")
-    limit = rule("REQUEST_EXTENSION_MAX_WORKDAYS", 15)
-    _require(isinstance(workdays, int) and 1 <= workdays <= limit,
-             f"延期工作日数应在 1 至 {limit} 之间。")
+    validate_extension_workdays(workdays)
     approver, reason = (approver or "").strip(), (reason or "").strip()
     _require(bool(approver), "请填写延期的批准人（信息公开工作机构负责人）。")
     _require(bool(reason), "请填写延期理由。")
