@@ -343,7 +343,7 @@ class RequestReceiptSerializer(serializers.ModelSerializer):
 
 class RequestLookupSerializer(serializers.Serializer):
     tracking_number = serializers.CharField(max_length=20, label="申请编号")
-    secret = serializers.CharField(max_length=30, label="查询码或联系电话")
+    secret = serializers.CharField(max_length=30, label="查询码")
 
 
 class RequestStepSerializer(serializers.ModelSerializer):

@@ -42,6 +42,7 @@ urlpatterns = [
     path("requests/new/", request_views.request_create, name="request_create"),
     path("requests/new/done/", request_views.request_created, name="request_created"),
     path("requests/status/", request_views.request_status, name="request_status"),
+    path("requests/status/resend/", request_views.request_code_resend, name="request_code_resend"),
     path("requests/status/attachments/<int:pk>/", request_views.request_attachment,
          name="request_attachment"),
     # The yearly reports (信息公开年度报告).
