@@ -207,6 +207,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 # The same client address as the public rate limits (X-Forwarded-For only behind our proxy).
 AXES_CLIENT_IP_CALLABLE = "disclosure.core.ratelimit.client_address"
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "信息公开网")
+# The admin never shows a device's secret key or its QR code: whoever reads it has the second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
