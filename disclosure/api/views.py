@@ -35,6 +35,7 @@ from disclosure.annual_reports.models import AnnualReport
 from disclosure.annual_reports.years import is_report_year
 from disclosure.catalogue.models import Channel, ChecklistCategory, ChecklistEntry, Department
 from disclosure.core import ratelimit
+from disclosure.core.hygiene import clean_text
 from disclosure.core.spamguard import HONEYPOT_FIELD, TIMESTAMP_FIELD
 from disclosure.disclosure_requests import actions as request_services
 from disclosure.disclosure_requests import views as request_views
@@ -191,7 +192,8 @@ class ChannelListView(PublicAPIMixin, ListAPIView):
 
 
 def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
+    # Stored text may hold control characters written past save(): spreadsheets choke on them.
+    text = "" if value is None else clean_text(str(value))
     # A cell starting like a formula would run in Excel: keep it text.
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text

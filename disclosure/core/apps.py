@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from disclosure.core import cache
+        from disclosure.access.policy import DOMAIN_APPS
+        from disclosure.core import cache, hygiene
 
         cache.connect_purge_signals()
+        # Every text typed into a form, the API or an import is cleaned before it is saved.
+        hygiene.connect_hygiene(DOMAIN_APPS)
