@@ -195,7 +195,7 @@ class CheckCodeResendForm(forms.Form):
                                       help_text="例如 YSQ-2026-0007。")
     contact = forms.CharField(label="登记的电子邮箱或联系电话", max_length=254,
                               widget=forms.TextInput(attrs={"autocomplete": "off"}),
-                              help_text="须与申请时填写的一致。查询码只发送到申请时登记的电子邮箱，不在页面上显示。")
+                              help_text="须与申请时填写的一致。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
