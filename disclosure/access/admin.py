@@ -33,40 +33,34 @@ class SecurityPolicyAdmin(DomainAdmin):
         return redirect(reverse("admin:access_securitypolicy_change", args=[policy.pk]))
 
 
+class RecordAdmin(DomainAdmin):
+    """A record of what happened (a deletion, a change of second factor) is never added by hand,
+    edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DeletionRecord)
-class DeletionRecordAdmin(DomainAdmin):
+class DeletionRecordAdmin(RecordAdmin):
     list_display = ["deleted_at", "model", "object_pk", "object_repr", "deleted_by"]
     list_filter = ["model"]
     search_fields = ["object_repr", "object_pk"]
     readonly_fields = ["model", "object_pk", "object_repr", "data", "deleted_by", "deleted_at"]
 
-    # A record of a deletion is itself never edited or deleted.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TwoFactorEvent)
-class TwoFactorEventAdmin(DomainAdmin):
+class TwoFactorEventAdmin(RecordAdmin):
     list_display = ["at", "username", "kind", "actor", "reason", "devices_removed"]
     list_filter = ["kind"]
     search_fields = ["username"]
     readonly_fields = ["user", "username", "kind", "actor", "at", "reason", "devices_removed"]
-
-    # The record of a change of second factor is never edited or deleted.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TwoFactorResetForm(forms.Form):
