@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from disclosure.access import policy
+from disclosure.access.action_tables import Action as Verb
+from disclosure.access.action_tables import ActionTable
 from disclosure.annual_reports.models import AnnualReport, ChannelMetric, Complaint, DocumentCount
-from disclosure.core.actions import Action as Verb
-from disclosure.core.actions import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
 from disclosure.workcalendar.workdays import WorkdayCalendar, default_calendar
 

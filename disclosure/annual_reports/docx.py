@@ -24,6 +24,7 @@ from disclosure.annual_reports.figures import (
     report_parts,
     satisfaction_text,
 )
+from disclosure.core.hygiene import clean_text
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -44,7 +45,8 @@ def _paragraph(doc, text: str, *, font=BODY_FONT, size=16, bold=False, align=Non
         p.paragraph_format.first_line_indent = Pt(size * 2)
     if align is not None:
         p.alignment = align
-    _font(p.add_run(text), font, size, bold)
+    # .docx is XML: text stored with a control character past `save()` is cleaned here.
+    _font(p.add_run(clean_text(text)), font, size, bold)
     return p
 
 
@@ -72,7 +74,7 @@ def _table(doc, header: list[str], rows: list[list[Any]], *, size=10.5, widths=N
         cell = cells[index]
         paragraph = cell.paragraphs[0]
         paragraph._p.get_or_add_pPr().style = style_id
-        run = paragraph.add_run("" if value is None else str(value))
+        run = paragraph.add_run("" if value is None else clean_text(str(value)))
         if index < columns:
             run.bold = True
         if widths:

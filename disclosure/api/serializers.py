@@ -14,6 +14,7 @@ from disclosure.catalogue.models import (
     ChecklistEntry,
     Department,
 )
+from disclosure.disclosure_requests import actions as request_services
 from disclosure.disclosure_requests.clock import RECEIPT_RULES
 from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
@@ -355,7 +356,7 @@ class RequestReceiptSerializer(serializers.ModelSerializer):
 
 class RequestLookupSerializer(serializers.Serializer):
     tracking_number = serializers.CharField(max_length=20, label="申请编号")
-    secret = serializers.CharField(max_length=30, label="查询码或联系电话")
+    secret = serializers.CharField(max_length=30, label="查询码")
 
 
 class RequestStepSerializer(serializers.ModelSerializer):
@@ -456,11 +457,16 @@ class EndConsultationSerializer(serializers.Serializer):
 
 
 class ExtendRequestSerializer(serializers.Serializer):
-    workdays = serializers.IntegerField(label="延期工作日数", min_value=1, max_value=60)
+    workdays = serializers.IntegerField(label="延期工作日数")
     approver = _text("批准人", max_length=50)
     reason = _text("延期理由")
     on = _on("决定延期之日", required=False)
     notified_on = _on("告知申请人之日", required=False)
+
+    def validate_workdays(self, workdays: int) -> int:
+        # The service's rule and sentence (settings' limit), not a number of the API's own.
+        request_services.validate_extension_workdays(workdays)
+        return workdays
 
 
 class AnswerRequestSerializer(serializers.Serializer):

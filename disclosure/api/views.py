@@ -32,8 +32,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from disclosure.annual_reports.models import AnnualReport
+from disclosure.annual_reports.years import is_report_year
 from disclosure.catalogue.models import Channel, ChecklistCategory, ChecklistEntry, Department
 from disclosure.core import ratelimit
+from disclosure.core.hygiene import clean_text
 from disclosure.core.spamguard import HONEYPOT_FIELD, TIMESTAMP_FIELD
 from disclosure.disclosure_requests import actions as request_services
 from disclosure.disclosure_requests import views as request_views
@@ -190,7 +192,8 @@ class ChannelListView(PublicAPIMixin, ListAPIView):
 
 
 def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
+    # Stored text may hold control characters written past save(): spreadsheets choke on them.
+    text = "" if value is None else clean_text(str(value))
     # A cell starting like a formula would run in Excel: keep it text.
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
@@ -376,8 +379,10 @@ class ReportViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(reports, many=True).data)
 
     def get_object(self):
-        year = _lookup_id(self.kwargs["year"])
-        obj = self.get_queryset().filter(year=year if year < 10000 else 0).first()
+        year = self.kwargs["year"]
+        if not is_report_year(year):
+            raise Http404
+        obj = self.get_queryset().filter(year=int(year)).first()
         if obj is None:
             raise Http404
         return obj

@@ -30,8 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.access import policy
-from disclosure.core.actions import Action as Verb
-from disclosure.core.actions import ActionTable
+from disclosure.access.action_tables import Action as Verb
+from disclosure.access.action_tables import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
 from disclosure.disclosure_requests.clock import (
     RequestClock,
@@ -426,6 +426,22 @@ def end_consultation(request: DisclosureRequest, *, by, on: dt.date, note: str =
 # ---- Extension ----
 
 
+def extension_limit() -> int:
+    """The longest extension in working days (条例 art. 33: at most 15), declared once in settings."""
+    return rule("REQUEST_EXTENSION_MAX_WORKDAYS")
+
+
+def validate_extension_workdays(workdays) -> None:
+    """Raise TransitionNotAllowed (a ValidationError) unless 1 ≤ workdays ≤ the limit.
+
+    The admin's step form and the API's serializer call this too, so all three doors refuse the same
+    days with the same sentence.
+    """
+    limit = extension_limit()
+    _require(isinstance(workdays, int) and not isinstance(workdays, bool) and 1 <= workdays <= limit,
+             f"延期工作日数应在 1 至 {limit} 之间。")
+
+
 @transaction.atomic
 def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: str, reason: str,
                    on: dt.date | None = None, notified_on: dt.date | None = None) -> DisclosureRequest:
@@ -433,9 +449,7 @@ def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: s
     request = _locked(request)
     REQUEST_ACTIONS.check("extend_request", request, by)
     _require(request.extension_workdays == 0, "答复期限只能延长一次。")
-    limit = rule("REQUEST_EXTENSION_MAX_WORKDAYS", 15)
-    _require(isinstance(workdays, int) and 1 <= workdays <= limit,
-             f"延期工作日数应在 1 至 {limit} 之间。")
+    validate_extension_workdays(workdays)
     approver, reason = (approver or "").strip(), (reason or "").strip()
     _require(bool(approver), "请填写延期的批准人（信息公开工作机构负责人）。")
     _require(bool(reason), "请填写延期理由。")
@@ -676,20 +690,71 @@ def anonymise_request(request: DisclosureRequest, *, by=None) -> DisclosureReque
 
 
 def get_request_for_applicant(tracking_number: str, secret: str) -> DisclosureRequest | None:
-    """The request whose number and check code (or phone) both match; None otherwise, alike for a
-    wrong number and a wrong code so that nobody can learn which numbers exist."""
+    """The request whose number and check code both match; None otherwise, alike for a wrong number
+    and a wrong code so that nobody can learn which numbers exist.
+
+    Only the check code opens it: tracking numbers are sequential and a phone number is known to
+    many, so accepting the phone would make the phone the secret. A lost code is re-sent to the
+    address on file (`resend_check_code`), never shown.
+    """
     request = (DisclosureRequest.objects.filter(tracking_number=tracking_number.strip().upper(),
                                                 anonymised_at__isnull=True)
                .prefetch_related("pauses").first())
     expected_code = request.check_code if request else new_check_code()
-    expected_phone = re.sub(r"\D", "", request.phone) if request else ""
-    given = (secret or "").strip()
-    code_ok = secrets.compare_digest(given.upper().encode(), expected_code.encode())
-    digits = re.sub(r"\D", "", given)
-    phone_ok = len(digits) >= 7 and secrets.compare_digest(digits.encode(), expected_phone.encode())
-    if request is not None and (code_ok or phone_ok):
+    given = (secret or "").strip().upper()
+    code_ok = secrets.compare_digest(given.encode(), expected_code.encode())
+    if request is not None and code_ok:
         return request
     return None
+
+
+# At most this many re-sent codes per request a day, whoever asks: the applicant's mailbox is not a
+# target either (the per-address rate limit is the view's).
+CHECK_CODE_RESENDS_PER_DAY = 3
+
+
+def _same_contact(request: DisclosureRequest, contact: str) -> str:
+    """Which contact on file `contact` is ("email", "phone") or "" when it is neither."""
+    given = (contact or "").strip()
+    if request.email and "@" in given:
+        if secrets.compare_digest(given.lower().encode(), request.email.strip().lower().encode()):
+            return "email"
+        return ""
+    digits, on_file = re.sub(r"\D", "", given), re.sub(r"\D", "", request.phone or "")
+    if len(digits) >= 7 and on_file and secrets.compare_digest(digits.encode(), on_file.encode()):
+        return "phone"
+    return ""
+
+
+@transaction.atomic
+def resend_check_code(tracking_number: str, contact: str) -> None:
+    """Send a lost check code to the applicant's e-mail on file, when `contact` is the e-mail or the
+    phone given in the request; recorded as an event. Says nothing back: the caller answers the same
+    sentence whether the number exists, the contact matches or not.
+
+    No e-mail on file: the event asks the office to post the code to the postal address (post is not
+    automatic). The code itself is never written into the event, the log or the answer.
+    """
+    request = (DisclosureRequest.objects.select_for_update()
+               .filter(tracking_number=(tracking_number or "").strip().upper(),
+                       anonymised_at__isnull=True).first())
+    matched = _same_contact(request, contact) if request is not None else ""
+    if not matched:
+        logger.info("check code resend refused: number or contact does not match")
+        return
+    since = timezone.now() - dt.timedelta(days=1)
+    if request.events.filter(action=RequestEvent.Action.CHECK_CODE_RESENT, at__gte=since).count() \
+            >= CHECK_CODE_RESENDS_PER_DAY:
+        logger.warning("check code resend for request %s: daily limit reached", request.pk)
+        return
+    by_mail = bool(request.email)
+    _record(request, RequestEvent.Action.CHECK_CODE_RESENT, by=None,
+            note="查询码已重新发送至登记的电子邮箱。" if by_mail
+            else "申请人未登记电子邮箱：请按登记的通信地址邮寄查询码（系统不会自动邮寄）。",
+            asked_with=matched, sent_by="email" if by_mail else "post_by_office")
+    if by_mail:
+        pk = request.pk
+        transaction.on_commit(lambda: send_check_code(pk))
 
 
 # ---- Mail to the applicant (after the commit; never logs personal data) ----
@@ -717,6 +782,22 @@ def send_receipt(pk: int) -> None:
     lines += ["", f"您可凭申请编号和查询码在信息公开网查询办理进度：{_status_url()}",
               f"{university}{rule('OFFICE_NAME', '')}"]
     _send(request, f"信息公开申请回执（{request.tracking_number}）", "\n".join(lines))
+
+
+def send_check_code(pk: int) -> None:
+    request = DisclosureRequest.objects.get(pk=pk)
+    if not request.email:
+        return
+    university = rule("UNIVERSITY_NAME", "")
+    body = "\n".join([
+        f"{request.applicant_name}：", "",
+        f"应您的要求，现将信息公开申请 {request.tracking_number} 的查询码再次发送给您。",
+        f"查询码：{request.check_code}", "",
+        f"请凭申请编号和查询码在信息公开网查询办理进度：{_status_url()}",
+        "如果您没有要求重发查询码，请忽略本邮件。",
+        f"{university}{rule('OFFICE_NAME', '')}",
+    ])
+    _send(request, f"信息公开申请查询码（{request.tracking_number}）", body)
 
 
 def send_update(pk: int, subject: str) -> None:

@@ -177,11 +177,23 @@ class EndConsultationForm(_StepForm):
 
 
 class ExtensionForm(_StepForm):
-    workdays = forms.IntegerField(label="延期工作日数", min_value=1, max_value=15, initial=15)
+    # The limit is the service's (settings), not a number of this form's own.
+    workdays = forms.IntegerField(label="延期工作日数", min_value=None)
     approver = forms.CharField(label="批准人", max_length=50, help_text="信息公开工作机构负责人。")
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
     on = forms.DateField(label="决定延期之日", initial=_today)
     notified_on = forms.DateField(label="告知申请人之日", initial=_today)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = request_services.extension_limit()
+        self.fields["workdays"].initial = limit
+        self.fields["workdays"].widget.attrs.update({"min": 1, "max": limit})
+
+    def clean_workdays(self):
+        workdays = self.cleaned_data["workdays"]
+        request_services.validate_extension_workdays(workdays)
+        return workdays
 
 
 class AnswerForm(_StepForm):

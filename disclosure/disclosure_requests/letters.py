@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from disclosure.core.hygiene import clean_text
 from disclosure.disclosure_requests.models import LetterKind, ReplyReason, ReplyType
 
 PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
@@ -165,11 +166,12 @@ def render_letter(request, kind: str) -> bytes:
     document = Document()
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(heading.add_run(fill(title, values)), 18, bold=True)
+    _font(heading.add_run(clean_text(fill(title, values))), 18, bold=True)
     number = document.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _font(number.add_run(f"申请编号：{request.tracking_number}"), 12)
-    lines = fill(body, values).split("\n")
+    # .docx is XML: text stored with a control character past `save()` is cleaned here.
+    lines = clean_text(fill(body, values)).split("\n")
     closing_from = len(lines) - 2 if body.rstrip().endswith(_CLOSING.strip().split("\n")[-1]) else len(lines)
     for index, line in enumerate(lines):
         paragraph = document.add_paragraph()

@@ -374,6 +374,7 @@ class RequestEvent(models.Model):
         LETTER_GENERATED = "letter_generated", "生成告知书"
         DEADLINE_RECOMPUTED = "deadline_recomputed", "重算期限"
         ANONYMISED = "anonymised", "匿名化"
+        CHECK_CODE_RESENT = "check_code_resent", "重发查询码"
 
     request = models.ForeignKey(
         DisclosureRequest, verbose_name="申请", on_delete=models.CASCADE, related_name="events"

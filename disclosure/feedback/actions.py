@@ -33,9 +33,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from disclosure.access import policy
+from disclosure.access.action_tables import Action as Verb
+from disclosure.access.action_tables import ActionTable
 from disclosure.catalogue.models import Department
-from disclosure.core.actions import Action as Verb
-from disclosure.core.actions import ActionTable
 from disclosure.core.errors import TransitionNotAllowed
 from disclosure.disclosure_requests.actions import CHECK_CODE_ALPHABET, CHECK_CODE_LENGTH
 from disclosure.disclosure_requests.clock import received_on_for

@@ -27,9 +27,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from disclosure.access import policy
+from disclosure.access.action_tables import Action as Verb
+from disclosure.access.action_tables import ActionTable
 from disclosure.catalogue.models import ChecklistEntry
-from disclosure.core.actions import Action as Verb
-from disclosure.core.actions import ActionTable
 from disclosure.core.errors import ConflictError, NotAllowed, TransitionNotAllowed
 from disclosure.items.models import Attachment, DisclosureItem, ItemEvent, ItemRevision, Publication
 

@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from disclosure.annual_reports import views as report_views
+from disclosure.annual_reports.years import ReportYearConverter
 from disclosure.disclosure_requests import views as request_views
 from disclosure.feedback import views as feedback_views
 from disclosure.site import feeds
@@ -9,6 +10,9 @@ from disclosure.site import views as portal
 from disclosure.site.sitemaps import SITEMAPS
 
 app_name = "disclosure"
+
+# Every report URL takes its year through the one range (disclosure/annual_reports/years.py).
+register_converter(ReportYearConverter, "report_year")
 
 urlpatterns = [
     # The public portal.
@@ -39,6 +43,7 @@ urlpatterns = [
     path("requests/new/", request_views.request_create, name="request_create"),
     path("requests/new/done/", request_views.request_created, name="request_created"),
     path("requests/status/", request_views.request_status, name="request_status"),
+    path("requests/status/resend/", request_views.request_code_resend, name="request_code_resend"),
     path("requests/status/attachments/<int:pk>/", request_views.request_attachment,
          name="request_attachment"),
     # The opinion box (意见箱) and the surveys (网络调查).
@@ -50,7 +55,7 @@ urlpatterns = [
     path("surveys/<slug:slug>/thanks/", feedback_views.survey_thanks, name="survey_thanks"),
     # The yearly reports (信息公开年度报告).
     path("reports/", report_views.ReportListView.as_view(), name="report_list"),
-    path("reports/<int:year>/", report_views.report_detail, name="report_detail"),
-    path("reports/<int:year>/docx", report_views.report_docx, name="report_docx"),
-    path("reports/<int:year>/compliance/", report_views.report_compliance, name="report_compliance"),
+    path("reports/<report_year:year>/", report_views.report_detail, name="report_detail"),
+    path("reports/<report_year:year>/docx", report_views.report_docx, name="report_docx"),
+    path("reports/<report_year:year>/compliance/", report_views.report_compliance, name="report_compliance"),
 ]

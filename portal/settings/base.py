@@ -209,6 +209,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 # The same client address as the public rate limits (X-Forwarded-For only behind our proxy).
 AXES_CLIENT_IP_CALLABLE = "disclosure.core.ratelimit.client_address"
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "信息公开网")
+# The admin never shows a device's secret key or its QR code: whoever reads it has the second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -279,6 +281,9 @@ DISCLOSURE = {
         "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "ofd", "txt",
         "jpg", "jpeg", "png", "gif", "zip", "rar", "7z",
     ],
+    # The first academic year a yearly report may be about; the last is the year after this one
+    # (disclosure/annual_reports/years.py): any other year in a report URL or the API is a 404.
+    "REPORT_FIRST_YEAR": 2000,
     # Applicants of requests closed longer than this are anonymised by `anonymise_requests`.
     "REQUEST_RETENTION_YEARS": 5,
     # The opinion box (意见箱): working days to answer; senders of opinions answered longer ago than

@@ -13,8 +13,8 @@ import disclosure
 
 # Lowest first. An app may import the apps before it, never those after it.
 LAYERS = [
-    "access",
     "core",
+    "access",
     "catalogue",
     "workcalendar",
     "items",
