@@ -226,6 +226,7 @@ PUBLIC_CONTENT = (
     "catalogue.Channel",
     "catalogue.ChannelSection",
     "site.Page",
+    "site.SiteSettings",
     "annual_reports.AnnualReport",
 )
 
