@@ -58,6 +58,8 @@ class SiteSettingsAdmin(DomainHistoryAdmin):
                 ("university_name", "university_code", "office_name")}
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         if SiteSettings.objects.exists():
             return redirect(reverse("admin:site_sitesettings_change", args=[1]))
         return redirect(reverse("admin:site_sitesettings_add"))

@@ -235,6 +235,13 @@ def report_error(request, pk: int):
 class SearchView(TemplateView):
     template_name = "disclosure/search.html"
 
+    def get(self, request, *args, **kwargs):
+        # A reader who types an index number (索引号) from a printed page goes straight to the item.
+        found = selectors.find_public_item_by_index_number(request.GET.get("q", ""))
+        if found is not None:
+            return redirect(found.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         filterset = DisclosureItemFilter(
             self.request.GET or None, queryset=selectors.list_public_items_with_text()
@@ -283,6 +290,15 @@ class SearchView(TemplateView):
             count_cap=selectors.COUNT_CAP, page_obj=page, query_string=params.urlencode(),
         )
         return context
+
+
+class SubscribeView(TemplateView):
+    """订阅说明: how to follow the site, in plain words (Atom feeds, the WeChat account)."""
+
+    template_name = "disclosure/subscribe.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(categories=ChecklistCategory.objects.order_by("number"), **kwargs)
 
 
 class PageView(TemplateView):
