@@ -38,7 +38,7 @@ class SiteSettingsAdmin(DomainHistoryAdmin):
     fieldsets = [
         ("学校", {"fields": ["university_name", "university_code", "office_name"]}),
         ("受理申请", {"fields": ["office_address", "postal_address", "phone", "email", "office_hours"]}),
-        ("页脚与关注", {"fields": ["icp_number", "police_number", "wechat_account"]}),
+        ("页脚与关注", {"fields": ["icp_number", "police_number", "wechat_account", "wechat_qr"]}),
         ("修改记录", {"fields": ["modified_at", "modified_by"]}),
     ]
     readonly_fields = ["modified_at", "modified_by"]

@@ -1,4 +1,8 @@
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -52,6 +56,12 @@ class Page(models.Model):
         return reverse("disclosure:page", kwargs={"slug": self.slug})
 
 
+def wechat_qr_upload_to(instance, filename: str) -> str:
+    # Never the uploader's name: no path tricks, no clashes.
+    suffix = PurePosixPath(filename).suffix.lower()[:5]
+    return f"site/wechat-qr-{uuid.uuid4().hex}{suffix}"
+
+
 def _default(name: str) -> str:
     return settings.DISCLOSURE.get(name, "")
 
@@ -86,6 +96,11 @@ class SiteSettings(models.Model):
         "公安备案号", max_length=50, blank=True, help_text="如：京公网安备 11010802000000号。"
     )
     wechat_account = models.CharField("微信公众号名称", max_length=100, blank=True)
+    wechat_qr = models.ImageField(
+        "微信公众号二维码", upload_to=wechat_qr_upload_to, blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text="PNG 或 JPEG 图片，显示在“订阅说明”页。",
+    )
     modified_at = models.DateTimeField("修改时间", auto_now=True)
     modified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,

@@ -34,6 +34,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("subscribe/", portal.SubscribeView.as_view(), name="subscribe"),
+    path("subscribe/wechat-qr", portal.wechat_qr, name="wechat_qr"),
     path("robots.txt", portal.robots_txt, name="robots"),
     # Disclosure requests (依申请公开).
     path("requests/new/", request_views.request_create, name="request_create"),

@@ -25,7 +25,7 @@ from disclosure.items import search, selectors
 from disclosure.items.filters import DisclosureItemFilter
 from disclosure.items.models import Attachment, DisclosureItem
 from disclosure.site import services as site_services
-from disclosure.site.models import ErrorReport, Page
+from disclosure.site.models import ErrorReport, Page, SiteSettings
 
 PAGE_SIZE = 20
 # Search results page by number over the bounded candidate set; beyond this, refine the query.
@@ -299,6 +299,20 @@ class SubscribeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(categories=ChecklistCategory.objects.order_by("number"), **kwargs)
+
+
+def wechat_qr(request):
+    """The WeChat account's QR image the office uploaded in 网站设置 (MEDIA_ROOT is never served)."""
+    image = SiteSettings.current().wechat_qr
+    if not image:
+        raise Http404("未设置微信公众号二维码。")
+    kind = "image/png" if image.name.lower().endswith(".png") else "image/jpeg"
+    try:
+        response = FileResponse(image.open("rb"), content_type=kind)
+    except FileNotFoundError as exc:
+        raise Http404("未设置微信公众号二维码。") from exc
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class PageView(TemplateView):

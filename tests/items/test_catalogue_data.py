@@ -1,6 +1,8 @@
 """The catalogue data of an item (目录信息): index number, issuing organ, method, scope, validity."""
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -137,3 +139,16 @@ def test_items_created_outside_the_services_get_a_number_too(department):
     item = DisclosureItem.objects.create(title="导入的事项", department=department,
                                          produced_on=dt.date(2024, 5, 1))
     assert item.index_number == "4100000000-2024-00001"
+
+
+def test_the_server_loads_the_word_dictionary_at_start_up():
+    """The first search after a start must not wait for jieba's dictionary (seconds)."""
+    import subprocess
+    import sys
+
+    code = ("import portal.wsgi; from disclosure.items import search; "
+            "print(search._initialised)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                            cwd=Path(__file__).resolve().parents[2], timeout=120, check=True)
+    assert result.stdout.strip().endswith("True")

@@ -159,3 +159,43 @@ def test_application_form_downloads(client, office_user):
     for text in ("示范大学信息公开申请表", "所需信息的名称、文号或便于查询的其他特征性描述", "□邮寄",
                  "□纸质文本", "□自然人", "示范市学府路 1 号行政楼 205 室", "0371-66660000"):
         assert text in xml, text
+
+
+def test_request_form_fields_name_their_input_purpose(client):
+    html = client.get(reverse("disclosure:request_create")).content.decode()
+    for name, purpose in (("applicant_name", "name"), ("phone", "tel"), ("email", "email"),
+                          ("postal_address", "street-address"), ("postal_code", "postal-code")):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*autocomplete="{purpose}"|'
+                         rf'<input[^>]*autocomplete="{purpose}"[^>]*name="{name}"', html), name
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 60), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_wechat_qr_is_uploaded_in_the_admin_and_served_as_an_image(client, office_user, settings,
+                                                                   tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    assert client.get(reverse("disclosure:wechat_qr")).status_code == 404
+    client.force_login(office_user)
+    refused = client.post("/admin/site/sitesettings/add/", {
+        **FACTS, "wechat_qr": SimpleUploadedFile("qr.svg", b"<svg onload=alert(1)>", "image/svg+xml")})
+    assert refused.status_code == 200 and not SiteSettings.objects.exists()
+    response = client.post("/admin/site/sitesettings/add/", {
+        **FACTS, "wechat_qr": SimpleUploadedFile("../../qr.png", _png(), "image/png")})
+    assert response.status_code == 302
+    stored = SiteSettings.objects.get().wechat_qr.name
+    assert stored.startswith("site/wechat-qr-") and ".." not in stored
+    client.logout()
+    image = client.get(reverse("disclosure:wechat_qr"))
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png" and image["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(image.streaming_content).startswith(b"\x89PNG")
+    page = client.get(reverse("disclosure:subscribe")).content.decode()
+    assert reverse("disclosure:wechat_qr") in page and "二维码" in page
