@@ -117,6 +117,10 @@ def _notes(facts) -> list[str]:
     return lines + [f"{n}. {text}" for n, text in enumerate(where, start=3)]
 
 
+# Setting the PDF takes about a second: each process keeps the last one, for the facts it shows.
+_last_pdf: dict[tuple, bytes] = {}
+
+
 def render_pdf() -> bytes:
     """The form as an A4 PDF (WeasyPrint, with the Noto CJK fonts the Makefile installs)."""
     from weasyprint import HTML
@@ -124,4 +128,8 @@ def render_pdf() -> bytes:
     context = form_context()
     context["notes"] = _notes(context["facts"])
     html = render_to_string("disclosure/requests/application_form_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    key = (html,)
+    if key not in _last_pdf:
+        _last_pdf.clear()
+        _last_pdf[key] = HTML(string=html).write_pdf()
+    return _last_pdf[key]

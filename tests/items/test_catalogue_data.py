@@ -152,3 +152,14 @@ def test_the_server_loads_the_word_dictionary_at_start_up():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                             cwd=Path(__file__).resolve().parents[2], timeout=120, check=True)
     assert result.stdout.strip().endswith("True")
+
+
+def test_open_data_api_carries_the_catalogue_data(client, make_item, office_user):
+    new = make_item("published", title="新办法")
+    old = make_item("published", title="旧办法", issuing_organ="学校")
+    item_actions.edit_item(old, by=office_user, changes={"validity": "void", "superseded_by": new})
+    data = client.get(f"/api/v1/items/{old.pk}/").json()
+    assert data["index_number"] == old.index_number
+    assert (data["publisher"], data["validity"], data["validity_display"]) == ("学校", "void", "失效")
+    assert (data["scope_display"], data["disclosure_method"], data["superseded_by"]) == (
+        "面向社会", "网站公开", new.pk)
