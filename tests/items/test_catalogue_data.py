@@ -163,3 +163,13 @@ def test_open_data_api_carries_the_catalogue_data(client, make_item, office_user
     assert (data["publisher"], data["validity"], data["validity_display"]) == ("学校", "void", "失效")
     assert (data["scope_display"], data["disclosure_method"], data["superseded_by"]) == (
         "面向社会", "网站公开", new.pk)
+
+
+def test_lists_mark_a_revised_item(client, make_item, office_user, entry):
+    new = make_item("published", title="新办法")
+    old = make_item("published", title="旧办法")
+    item_actions.edit_item(old, by=office_user, changes={"validity": "revised", "superseded_by": new})
+    html = client.get(f"/checklist/{entry.number}/").content.decode()
+    row = html[html.index("旧办法"):][:300]
+    assert '<span class="badge">已修订</span>' in row
+    assert '<span class="badge">' not in html[html.index("新办法"):][:120]

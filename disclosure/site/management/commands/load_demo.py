@@ -184,8 +184,14 @@ class Command(BaseCommand):
                     document_kind=DisclosureItem.DocumentKind.ADMIN_DOCUMENT,
                 )
                 created += 1
-                self.publish(new, office, min(revised_on + dt.timedelta(days=3), today), channels)
+                replaced_on = min(revised_on + dt.timedelta(days=3), today)
+                self.publish(new, office, replaced_on, channels)
                 item_actions.edit_item(item, by=office, changes={"validity": "revised", "superseded_by": new})
+                # The old text was marked the day its successor came out, not the day the demo loaded.
+                DisclosureItem.objects.filter(pk=item.pk).update(
+                    changed_on=replaced_on,
+                    updated_at=timezone.make_aware(dt.datetime.combine(replaced_on, dt.time(17, 0))),
+                )
             elif i % 17 == 0:
                 item_actions.withdraw_item(item, by=office, reason="附件有误，更正后重新发布。")
             elif i % 11 == 0 and 3 < (today - published_on).days < 30:
