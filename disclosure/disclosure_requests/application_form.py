@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -102,18 +103,21 @@ def render_docx() -> bytes:
 
 
 def _notes(facts) -> list[str]:
+    workdays = settings.DISCLOSURE.get("REQUEST_REPLY_WORKDAYS", 15)
     lines = ["填写说明：", "1. 请如实填写；所需信息描述越具体，越便于查找。带“□”处请勾选。",
-             "2. 学校自收到申请之日的次日起 15 个工作日内答复；需要补正的，自收到补正之日起重新计算。"]
+             f"2. 学校自收到申请之日的次日起 {workdays} 个工作日内答复；需要补正的，自收到补正之日起重新计算。"]
     where = []
     if facts.postal_address:
-        where.append(f"信函请寄：{facts.postal_address}（{facts.university_name}{facts.office_name}收）")
+        addressee = "" if facts.office_name in facts.postal_address else \
+            f"（{facts.university_name}{facts.office_name}收）"
+        where.append(f"信函请寄：{facts.postal_address}{addressee}")
     if facts.office_address:
         hours = f"，受理时间：{facts.office_hours}" if facts.office_hours else ""
         where.append(f"当面提交：{facts.office_address}{hours}")
-    if facts.phone:
-        where.append(f"咨询电话：{facts.phone}")
-    if facts.email:
-        where.append(f"电子邮箱：{facts.email}")
+    contact = "；".join(filter(None, [facts.phone and f"咨询电话：{facts.phone}",
+                                       facts.email and f"电子邮箱：{facts.email}"]))
+    if contact:
+        where.append(contact)
     return lines + [f"{n}. {text}" for n, text in enumerate(where, start=3)]
 
 
