@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint demo clean bench
+.PHONY: run test install lint demo clean bench system-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: install
+# The application form (申请表) PDF is set by WeasyPrint, which needs pango and a CJK font from Debian.
+system-packages:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null && ! (dpkg -s fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1); then \
+		(apt-get update -qq && apt-get install -y -qq fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null) || echo "fonts-noto-cjk/pango not installed: the PDF application form will not render"; \
+	fi
+
+demo: install system-packages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
@@ -26,7 +32,7 @@ run: demo
 lint: install
 	$(BIN)/ruff check .
 
-test: install
+test: install system-packages
 	$(BIN)/ruff check .
 	@# The browser tests drive Debian's chromium; install it when missing and allowed (else they skip).
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \

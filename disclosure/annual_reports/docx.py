@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.conf import settings
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -25,6 +24,7 @@ from disclosure.annual_reports.figures import (
     satisfaction_text,
 )
 from disclosure.core.hygiene import clean_text
+from disclosure.core.institution import institution
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -194,7 +194,7 @@ def build_report_docx(report, figures: dict[str, Any], *, site_url: str = "") ->
     landscape.orientation = WD_ORIENT.LANDSCAPE
     landscape.page_width, landscape.page_height = Cm(29.7), Cm(21.0)
     landscape.left_margin = landscape.right_margin = Cm(2.0)
-    university = settings.DISCLOSURE.get("UNIVERSITY_NAME", "")
+    university = institution().university_name
     _paragraph(doc, f"{figures['label']}{university}清单事项公开情况表", font=HEADING_FONT, size=14,
                align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _table(doc, ["序号", "类别", "清单事项", "公开情况", "本学年条数", "公开渠道", "链接"],

@@ -110,7 +110,9 @@ class AnnualReport(models.Model):
 
     @property
     def display_title(self) -> str:
-        university = settings.DISCLOSURE.get("UNIVERSITY_NAME", "")
+        from disclosure.core.institution import institution
+
+        university = institution().university_name
         return self.title or f"{university}{academic_year_label(self.year)}信息公开工作年度报告"
 
     @property

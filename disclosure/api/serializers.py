@@ -91,13 +91,18 @@ class ItemSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="门户中的信息页面。")
     attachments = AttachmentSerializer(many=True, read_only=True)
     publications = PublicationSerializer(many=True, read_only=True)
+    publisher = serializers.CharField(read_only=True, label="发布机构",
+                                      help_text="编辑填写的发布机构；未填写时为发布部门。")
+    validity_display = serializers.CharField(source="get_validity_display", read_only=True)
+    scope_display = serializers.CharField(source="get_scope_display", read_only=True)
 
     class Meta:
         model = DisclosureItem
         fields = [
-            "id", "title", "summary", "department", "entries", "document_number", "document_kind",
-            "document_kind_display", "produced_on", "published_at", "changed_on", "updated_at", "url",
-            "attachments", "publications",
+            "id", "index_number", "title", "summary", "department", "publisher", "entries",
+            "document_number", "document_kind", "document_kind_display", "produced_on", "published_at",
+            "changed_on", "updated_at", "disclosure_method", "scope", "scope_display", "validity",
+            "validity_display", "superseded_by", "url", "attachments", "publications",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)

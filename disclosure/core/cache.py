@@ -231,6 +231,7 @@ PUBLIC_CONTENT = (
     "catalogue.Channel",
     "catalogue.ChannelSection",
     "site.Page",
+    "site.SiteSettings",
     "annual_reports.AnnualReport",
     "feedback.Opinion",
     "feedback.Survey",

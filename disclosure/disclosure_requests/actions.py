@@ -33,6 +33,7 @@ from disclosure.access import policy
 from disclosure.access.action_tables import Action as Verb
 from disclosure.access.action_tables import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
+from disclosure.core.institution import institution
 from disclosure.disclosure_requests.clock import (
     RequestClock,
     clock_for,
@@ -768,7 +769,8 @@ def send_receipt(pk: int) -> None:
     request = DisclosureRequest.objects.get(pk=pk)
     if not request.email:
         return
-    university = rule("UNIVERSITY_NAME", "")
+    facts = institution()
+    university = facts.university_name
     lines = [
         f"{request.applicant_name}：",
         "",
@@ -780,7 +782,7 @@ def send_receipt(pk: int) -> None:
     if request.due_on:
         lines.append(f"答复期限：{request.due_on:%Y年%m月%d日}" + ("（暂定）" if request.due_provisional else ""))
     lines += ["", f"您可凭申请编号和查询码在信息公开网查询办理进度：{_status_url()}",
-              f"{university}{rule('OFFICE_NAME', '')}"]
+              f"{university}{facts.office_name}"]
     _send(request, f"信息公开申请回执（{request.tracking_number}）", "\n".join(lines))
 
 

@@ -102,8 +102,14 @@ class DisclosureRequestForm(SpamGuardMixin, forms.Form):
         initial=DisclosureRequest.Delivery.EMAIL, widget=forms.RadioSelect,
     )
 
+    # Browsers and assistive tools fill these from the user's own data (WCAG 1.3.5 输入目的).
+    AUTOCOMPLETE = {"applicant_name": "name", "contact_name": "name", "phone": "tel", "email": "email",
+                    "postal_address": "street-address", "postal_code": "postal-code"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, purpose in self.AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs.setdefault("autocomplete", purpose)
         for name, field in self.fields.items():
             field.error_messages["required"] = (
                 "请选择此项。" if isinstance(field, forms.ChoiceField) else "请填写此项。"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from docx import Document
@@ -19,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from disclosure.core.hygiene import clean_text
+from disclosure.core.institution import institution
 from disclosure.disclosure_requests.models import LetterKind, ReplyReason, ReplyType
 
 PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
@@ -126,7 +126,7 @@ def _date(value) -> str:
 def values_for(request) -> dict[str, str]:
     from disclosure.disclosure_requests.clock import clock_for
 
-    rules = settings.DISCLOSURE
+    facts = institution()
     clock = clock_for(request)
     return {
         "申请人": request.applicant_name,
@@ -142,8 +142,8 @@ def values_for(request) -> dict[str, str]:
         "补正截止日": _date(request.correction_reply_by),
         "建议咨询机关": request.reply_refer_to,
         "答复日期": _date(request.answered_on or timezone.localdate()),
-        "学校名称": rules.get("UNIVERSITY_NAME", ""),
-        "办公室名称": rules.get("OFFICE_NAME", ""),
+        "学校名称": facts.university_name,
+        "办公室名称": facts.office_name,
     }
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from disclosure.core import ratelimit
 from disclosure.disclosure_requests import actions as request_services
+from disclosure.disclosure_requests import application_form as paper
 from disclosure.disclosure_requests.clock import clock_for
 from disclosure.disclosure_requests.forms import (
     DESCRIPTION_MAX_CHARS,
@@ -172,3 +174,16 @@ PUBLIC_EVENT_ACTIONS = [
     Action.CONSULTATION_ENDED, Action.EXTENDED, Action.ANSWERED, Action.WITHDRAWN,
     Action.NOT_PROCESSED,
 ]
+
+
+@require_http_methods(["GET", "HEAD"])
+def application_form(request, fmt: str):
+    """The application form to print (PDF) or fill in on a computer (.docx), for a letter or a visit."""
+    if fmt == "pdf":
+        content, content_type = paper.render_pdf(), "application/pdf"
+    else:
+        content = paper.render_docx()
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"信息公开申请表.{fmt}")
+    return response

@@ -127,11 +127,13 @@ ITEM_ACTIONS = ActionTable(
 # Fields a department editor may set; the rest are the office's or derived.
 EDITABLE_FIELDS = (
     "title", "summary", "body", "department", "document_number", "document_kind", "attribute",
-    "exemption_reason", "produced_on", "changed_on",
+    "exemption_reason", "produced_on", "changed_on", "issuing_organ", "disclosure_method", "scope",
+    "validity", "superseded_by",
 )
 # What the public sees of an item: a change to any of them after the review needs a new review.
 REVIEWED_FIELDS = ("title", "summary", "body", "department", "document_number", "document_kind",
-                   "attribute", "exemption_reason", "produced_on", "changed_on")
+                   "attribute", "exemption_reason", "produced_on", "changed_on", "issuing_organ",
+                   "disclosure_method", "scope", "validity", "superseded_by")
 
 
 def can_edit_item(user, item: DisclosureItem) -> bool:
@@ -341,6 +343,8 @@ def revision_diff(revision: ItemRevision) -> list[tuple[str, str, str]]:
             return "（空）"
         if name == "department":
             return str(Department.objects.filter(pk=value).first() or value)
+        if name == "superseded_by":
+            return str(DisclosureItem.objects.filter(pk=value).first() or value)
         if name == "entries":
             return "、".join(str(e) for e in ChecklistEntry.objects.filter(pk__in=value)) or "（空）"
         field = DisclosureItem._meta.get_field(name)
@@ -364,6 +368,8 @@ def _deserialise(name: str, value):
         return None
     if name == "department":
         return Department.objects.get(pk=value)
+    if name == "superseded_by":
+        return DisclosureItem.objects.filter(pk=value).first()
     field = DisclosureItem._meta.get_field(name)
     if field.get_internal_type() == "DateField" and isinstance(value, str):
         return dt.date.fromisoformat(value)

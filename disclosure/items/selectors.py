@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -52,15 +53,27 @@ def get_public_item(pk: int) -> DisclosureItem:
     """One public item with its department, entries, attachments and publications. Raises DoesNotExist."""
     return (
         DisclosureItem.objects.public()
-        .select_related("department")
+        .select_related("department", "superseded_by")
         .prefetch_related(
             Prefetch("entries", queryset=ChecklistEntry.objects.only("id", "number", "title")),
             Prefetch("attachments", queryset=Attachment.objects.live()),
             Prefetch("publications", queryset=Publication.objects.live().select_related("channel")),
         )
-        .defer("search_title", "search_body", "search_vector")
+        .defer("search_title", "search_body", "search_vector", "superseded_by__search_title",
+               "superseded_by__search_body", "superseded_by__search_vector", "superseded_by__body")
         .get(pk=pk)
     )
+
+
+INDEX_NUMBER = re.compile(r"^\d{1,20}-\d{4}-\d{5,}$")
+
+
+def find_public_item_by_index_number(text: str) -> DisclosureItem | None:
+    """The public item whose index number (索引号) is `text`, or None (also when `text` is not one)."""
+    text = (text or "").strip()
+    if not INDEX_NUMBER.match(text):
+        return None
+    return DisclosureItem.objects.public().only("id").filter(index_number=text).first()
 
 
 def get_public_item_title(pk: int) -> DisclosureItem:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from disclosure.access import policy
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
 from disclosure.items.models import DisclosureItem
-from disclosure.site.models import ErrorReport, Page
+from disclosure.site.models import ErrorReport, Page, SiteSettings
 
 logger = logging.getLogger(__name__)
 ReportStatus = ErrorReport.Status
@@ -125,3 +125,15 @@ def save_page(page: Page, *, by) -> Page:
     page.full_clean()
     page.save()
     return page
+
+
+@transaction.atomic
+def save_site_settings(site_settings: SiteSettings, *, by) -> SiteSettings:
+    """Save the office's facts; the history row says who; every public page shows them after the commit."""
+    if not policy.is_office(by):
+        raise NotAllowed("只有信息公开办公室可以修改网站设置。")
+    site_settings.modified_by = by
+    site_settings._history_user = by
+    site_settings.full_clean()
+    site_settings.save()
+    return site_settings

@@ -262,6 +262,10 @@ DISCLOSURE = {
     "UNIVERSITY_NAME": os.environ.get("UNIVERSITY_NAME", "示范大学"),
     "SITE_NAME": os.environ.get("SITE_NAME", "信息公开网"),
     "OFFICE_NAME": os.environ.get("OFFICE_NAME", "党政办公室"),
+    # These three are the defaults until the office saves 网站设置 in the admin (disclosure.site
+    # SiteSettings): from then on the pages, letters and reports read the saved values.
+    # 教育部学校标识码: the first part of every item's index number (索引号).
+    "UNIVERSITY_CODE": os.environ.get("UNIVERSITY_CODE", "4100000000"),
     # Working days allowed to publish proactive information after it was produced (national ceiling 20).
     "PUBLISH_WITHIN_WORKDAYS": 15,
     # Working days allowed to update published information after it changed.
