@@ -60,10 +60,12 @@ class EntryBriefSerializer(serializers.ModelSerializer):
 class AttachmentSerializer(serializers.ModelSerializer):
     size = serializers.IntegerField(read_only=True, help_text="字节数。")
     url = serializers.SerializerMethodField(help_text="下载地址。")
+    searchable = serializers.BooleanField(
+        read_only=True, help_text="附件文字是否已提取并可被全文检索（扫描件等无文字层的文件为 false）。")
 
     class Meta:
         model = Attachment
-        fields = ["title", "size", "content_type", "url"]
+        fields = ["title", "size", "content_type", "url", "searchable"]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj) -> str:

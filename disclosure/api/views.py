@@ -58,7 +58,7 @@ def _with_related(queryset, *, staff: bool = False):
 
     The public sees reviewed attachments and records only; staff also those of a pending revision.
     """
-    attachments = Attachment.objects.all() if staff else Attachment.objects.live()
+    attachments = (Attachment.objects.all() if staff else Attachment.objects.live()).without_text()
     publications = Publication.objects.all() if staff else Publication.objects.live()
     return queryset.select_related("department").prefetch_related(
         Prefetch("entries", queryset=ChecklistEntry.objects.select_related("category")

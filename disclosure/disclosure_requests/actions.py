@@ -23,7 +23,6 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -33,6 +32,8 @@ from disclosure.access import policy
 from disclosure.core.actions import Action as Verb
 from disclosure.core.actions import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
+from disclosure.core.mail import queue_mail
+from disclosure.core.models import OutgoingMail
 from disclosure.disclosure_requests.clock import RequestClock, clock_for
 from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
@@ -286,9 +287,7 @@ def receive_request(*, by=None, received_on: dt.date | None = None,
     request.save()
     _record(request, Action.RECEIVED, by=by, on=received_on, channel=request.channel,
             due_on=request.due_on)
-    if request.email:
-        pk = request.pk
-        transaction.on_commit(lambda: send_receipt(pk))
+    queue_receipt(request)
     return request
 
 
@@ -452,9 +451,7 @@ def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: s
     _record(request, Action.EXTENDED, by=by, on=on, note=reason, workdays=workdays,
             approver=approver, original_due=original_due, due_on=request.due_on,
             notified_on=notified_on)
-    if request.email:
-        pk = request.pk
-        transaction.on_commit(lambda: send_update(pk, "您的信息公开申请答复期限已依法延长"))
+    queue_update(request, "您的信息公开申请答复期限已依法延长")
     return request
 
 
@@ -495,9 +492,7 @@ def answer_request(request: DisclosureRequest, *, by, reply_type: str, reason: s
     late = request.due_on is not None and on > request.due_on
     _record(request, Action.ANSWERED if target == Status.ANSWERED else Action.NOT_PROCESSED,
             by=by, on=on, reply_type=reply_type, reason=reason, late=late)
-    if request.email:
-        pk = request.pk
-        transaction.on_commit(lambda: send_update(pk, "您的信息公开申请已答复"))
+    queue_update(request, "您的信息公开申请已答复")
     return request
 
 
@@ -562,6 +557,8 @@ def generate_reply_letter(request: DisclosureRequest, *, by, kind: str | None = 
     letter.file.save(f"{request.tracking_number}-{kind}.docx", ContentFile(content), save=False)
     letter.save()
     _record(request, Action.LETTER_GENERATED, by=by, kind=kind, letter=letter.pk)
+    queue_update(request, f"您的信息公开申请{letter.get_kind_display()}已出具",
+                 kind=OutgoingMail.Kind.LETTER)
     return letter
 
 
@@ -639,15 +636,15 @@ def get_request_for_applicant(tracking_number: str, secret: str) -> DisclosureRe
     return None
 
 
-# ---- Mail to the applicant (after the commit; never logs personal data) ----
+# ---- Mail to the applicant (kept in the outbox in the same transaction; never logs personal data) ----
 
 
 def _status_url() -> str:
     return reverse("disclosure:request_status")
 
 
-def send_receipt(pk: int) -> None:
-    request = DisclosureRequest.objects.get(pk=pk)
+def queue_receipt(request: DisclosureRequest) -> None:
+    """The applicant's receipt, in the outbox; sent by the worker once the request is committed."""
     if not request.email:
         return
     university = rule("UNIVERSITY_NAME", "")
@@ -663,11 +660,13 @@ def send_receipt(pk: int) -> None:
         lines.append(f"答复期限：{request.due_on:%Y年%m月%d日}" + ("（暂定）" if request.due_provisional else ""))
     lines += ["", f"您可凭申请编号和查询码在信息公开网查询办理进度：{_status_url()}",
               f"{university}{rule('OFFICE_NAME', '')}"]
-    _send(request, f"信息公开申请回执（{request.tracking_number}）", "\n".join(lines))
+    queue_mail(to=[request.email], subject=f"信息公开申请回执（{request.tracking_number}）",
+               body="\n".join(lines), kind=OutgoingMail.Kind.RECEIPT)
 
 
-def send_update(pk: int, subject: str) -> None:
-    request = DisclosureRequest.objects.get(pk=pk)
+def queue_update(request: DisclosureRequest, subject: str,
+                 kind: str = OutgoingMail.Kind.REQUEST_UPDATE) -> None:
+    """A notice that the request moved (`subject` says how), in the outbox."""
     if not request.email:
         return
     body = "\n".join([
@@ -675,16 +674,8 @@ def send_update(pk: int, subject: str) -> None:
         f"{subject}（申请编号 {request.tracking_number}）。",
         f"请凭申请编号和查询码在信息公开网查看详情：{_status_url()}",
     ])
-    _send(request, f"{subject}（{request.tracking_number}）", body)
-
-
-def _send(request: DisclosureRequest, subject: str, body: str) -> None:
-    try:
-        send_mail(subject, body, None, [request.email])
-    except Exception as error:  # noqa: BLE001 - the request is saved; a mail outage must not undo it
-        # Not the exception text: an SMTP refusal names the applicant's address.
-        logger.error("mail to the applicant of request %s failed: %s", request.pk,
-                     type(error).__name__)
+    queue_mail(to=[request.email], subject=f"{subject}（{request.tracking_number}）", body=body,
+               kind=kind)
 
 
 # ---- The deadline board (office and supervisor only) ----
