@@ -14,6 +14,7 @@ from disclosure.catalogue.models import (
     ChecklistEntry,
     Department,
 )
+from disclosure.core.validators import validate_attachment_file
 from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
     ApplicantType,
@@ -231,6 +232,15 @@ class ItemWriteSerializer(serializers.Serializer):
         label="版本", required=False, min_value=0, max_value=2**31 - 1, write_only=True,
         help_text="修改时传入读取到的 version：其间他人已修改则返回 409，不会覆盖。",
     )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        label="文件", validators=[validate_attachment_file],
+        help_text="multipart/form-data 上传；类型与大小限制同管理后台。上传后由任务提取文字供全文检索。")
+    title = serializers.CharField(label="附件名称", max_length=200, required=False, allow_blank=True,
+                                  help_text="默认使用文件名。")
+    sort_order = serializers.IntegerField(label="排序", min_value=0, required=False, default=0)
 
 
 class CommentSerializer(serializers.Serializer):

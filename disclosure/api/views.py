@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from itertools import batched
+from pathlib import PurePosixPath
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -27,6 +28,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -599,6 +601,25 @@ class StaffItemViewSet(
         data = self._input(s.CommentSerializer)
         return self._respond(item_actions.reject_revision(
             self.get_object(), by=request.user, comment=data["comment"]))
+
+    @extend_schema(
+        summary="（工作人员）上传附件",
+        description="为事项添加一个附件（multipart/form-data）。规则同管理后台：已发布事项由部门添加的附件"
+                    "进入待审修订，经信息公开办公室发布后才公开。附件文字由任务进程提取后可被检索，"
+                    "事项数据中的 searchable 表示是否已可检索。",
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.StaffItemDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="attachments",
+            parser_classes=[MultiPartParser, FormParser])
+    def upload_attachment(self, request, pk=None):
+        item = self.get_object()
+        data = self._input(s.AttachmentUploadSerializer)
+        upload = data["file"]
+        title = (data.get("title") or "").strip() or PurePosixPath(upload.name).name[:200]
+        row = Attachment(item=item, title=title, file=upload, sort_order=data.get("sort_order", 0))
+        item_actions.save_item_row(row, by=request.user)
+        return self._respond(item, status.HTTP_201_CREATED)
 
     @_staff_action("发布更新", "登记了变更的已发布事项，其更新内容已对外发布。", s.NoteSerializer)
     @action(detail=True, methods=["post"], url_path="publish-update")

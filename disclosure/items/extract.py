@@ -189,7 +189,10 @@ def _child(conn, data: bytes, extension: str, limits: Limits) -> None:
 def extract_in_subprocess(data: bytes, extension: str, *, seconds: float,
                           limits: Limits = Limits()) -> str:
     """`extract_text` in a fresh process stopped after `seconds`. Raises ExtractionError."""
-    context = multiprocessing.get_context("spawn")
+    # A fork server: started once (a fresh interpreter with the parsers imported), then each file gets
+    # a cheap fork of it; never a fork of the worker itself, with its database connection and threads.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["disclosure.items.extract", "pypdf", "docx", "openpyxl"])
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, data, extension, limits), daemon=True)
     process.start()

@@ -196,6 +196,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # `pip install -e '.[rq]'`; workers: `python manage.py rqworker --with-scheduler
+    # --job-class django_tasks_rq.Job default` (the scheduler runs the retries that wait).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 # One outbox for every mail (disclosure/core/mail.py): a mail the server refused waits and is tried
 # again after MAIL_RETRY_SECONDS * 2**(attempt-1), at most MAIL_RETRY_MAX_SECONDS apart; after
 # MAIL_MAX_ATTEMPTS it is marked failed for the office, who may send it again from the admin.

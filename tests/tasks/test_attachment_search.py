@@ -9,19 +9,19 @@ from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from disclosure.items import actions as item_actions
-from disclosure.items import extract, search
-from disclosure.items.models import Attachment, DisclosureItem
-from disclosure.items.tasks import refresh_item_attachment_text
-
-from .files import (
+from bench.attachment_files import (
     MALFORMED_PDF,
+    cjk_pdf,
     docx_bomb,
     docx_with_text,
     pdf_with_text,
     pdf_without_text,
     xlsx_with_rows,
 )
+from disclosure.items import actions as item_actions
+from disclosure.items import extract, search
+from disclosure.items.models import Attachment, DisclosureItem
+from disclosure.items.tasks import refresh_item_attachment_text
 
 TextStatus = Attachment.TextStatus
 
@@ -60,7 +60,7 @@ def found(query: str) -> list[str]:
 
 
 def test_pdf_and_docx_words_are_found_after_the_worker_drains_the_queue(item, attach, drain, client):
-    pdf = attach(item, "预算说明.pdf", pdf_with_text("Tuition xuefei2026 schedule", "second page line"))
+    pdf = attach(item, "预算说明.pdf", cjk_pdf(["二〇二六年部门决算说明", "Tuition xuefei2026 schedule"] * 30))
     docx = attach(item, "评定细则.docx", docx_with_text("本校奖学金评定细则如下。",
                                                    table=[["等级", "勤工俭学补贴"]]))
     assert pdf.text_status == docx.text_status == TextStatus.PENDING
@@ -74,6 +74,7 @@ def test_pdf_and_docx_words_are_found_after_the_worker_drains_the_queue(item, at
     assert pdf.text_status == docx.text_status == TextStatus.EXTRACTED
     assert "xuefei2026" in pdf.text and "勤工俭学补贴" in docx.text
     assert found("xuefei2026") == ["学校收费事项"]
+    assert found("部门决算") == ["学校收费事项"]  # Chinese text from the PDF's second page as well
     assert found("勤工俭学") == ["学校收费事项"]
     assert found("奖学金 xuefei2026") == ["学校收费事项"]  # words from two files of one item
 
@@ -243,3 +244,57 @@ def test_the_real_worker_command_drains_the_queue(make_item, office_user):
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert found("zhenshi2026") == ["真实进程事项"]
     assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+# ---- The staff API uploads attachments ----
+
+
+def _api_as(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api
+
+
+def test_staff_api_uploads_an_attachment_that_search_then_reads(make_item, office_user, editor,
+                                                                other_editor, supervisor, drain,
+                                                                django_capture_on_commit_callbacks):
+    item = make_item("published", title="接口上传事项", body="<p>详见附件。</p>")
+    url = f"/api/v1/staff/items/{item.pk}/attachments/"
+    upload = {"file": SimpleUploadedFile("经费.docx", docx_with_text("科研经费管理细则")),
+              "title": "经费管理"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _api_as(office_user).post(url, upload, format="multipart")
+    assert response.status_code == 201, response.content
+    assert [(a["title"], a["searchable"]) for a in response.json()["attachments"]] == [
+        ("经费管理", False)]
+    event = item.events.latest("id")
+    assert event.action == "attachment_added" and event.actor == office_user
+    drain()
+    assert found("科研经费") == ["接口上传事项"]
+    public = _api_as(office_user).get(f"/api/v1/items/{item.pk}/").json()
+    assert public["attachments"][0]["searchable"] is True
+
+    # A department's upload to a published item waits for review; another department's is refused;
+    # the supervisor changes nothing; bad files get a clear 400.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _api_as(editor).post(
+            url, {"file": SimpleUploadedFile("补充.docx", docx_with_text("补充说明"))}, format="multipart")
+    assert response.status_code == 201
+    assert Attachment.objects.get(title="补充.docx").pending_revision_id is not None
+    for user in (other_editor, supervisor):
+        response = _api_as(user).post(
+            url, {"file": SimpleUploadedFile("x.docx", docx_with_text("x"))}, format="multipart")
+        assert response.status_code in (403, 404)
+    response = _api_as(office_user).post(
+        url, {"file": SimpleUploadedFile("病毒.exe", b"MZ\x90\x00")}, format="multipart")
+    assert response.status_code == 400 and "不允许上传该类型的文件" in response.content.decode()
+    response = _api_as(office_user).post(
+        url, {"file": SimpleUploadedFile("假的.pdf", b"not a pdf at all")}, format="multipart")
+    assert response.status_code == 400 and "不符" in response.content.decode()
+    response = _api_as(office_user).post(url, {"title": "没有文件"}, format="multipart")
+    assert response.status_code == 400
+    assert Attachment.objects.filter(item=item).count() == 2

@@ -1,4 +1,8 @@
-"""Small real files for the extraction tests, made here rather than shipped."""
+"""Real PDF, .docx and .xlsx files made in memory: the benchmark's attachments and the tests' files.
+
+The PDFs are written by hand: a Type0 font with Identity-H encoding and a ToUnicode map, so the text
+layer carries Chinese as a real document's does (the glyphs are not embedded; only the text matters).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,34 @@ def pdf_with_text(*lines: str) -> bytes:
         f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ])
+
+
+def cjk_pdf(paragraphs: list[str], *, per_page: int = 40) -> bytes:
+    """A PDF whose text layer holds `paragraphs` (Chinese and ASCII, BMP only), `per_page` per page."""
+    cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Identity-UCS def "
+            "/CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange "
+            "2 beginbfrange <0020> <007E> <0020> <4E00> <9FFF> <4E00> endbfrange endcmap "
+            "CMapName currentdict /CMap defineresource pop end end")
+    pages = [paragraphs[i:i + per_page] for i in range(0, len(paragraphs), per_page)] or [[]]
+    count = len(pages)
+    # Objects: 1 catalog, 2 pages, 3 font, 4 descendant font, 5 ToUnicode, then page + content pairs.
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [" + " ".join(f"{6 + 2 * i} 0 R" for i in range(count))
+        + f"] /Count {count} >>",
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
+        "/DescendantFonts [4 0 R] /ToUnicode 5 0 R >>",
+        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo "
+        "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+        f"<< /Length {len(cmap)} >>\nstream\n{cmap}\nendstream",
+    ]
+    for i, page in enumerate(pages):
+        text = " ".join("<" + p.encode("utf-16-be").hex().upper() + "> Tj T*" for p in page)
+        stream = f"BT /F1 10 Tf 50 800 Td 12 TL {text} ET"
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {7 + 2 * i} 0 R "
+                       "/Resources << /Font << /F1 3 0 R >> >> >>")
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+    return _pdf(objects)
 
 
 def pdf_without_text() -> bytes:
