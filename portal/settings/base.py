@@ -171,17 +171,23 @@ PUBLIC_PAGE_CACHE_SINGLE_PROCESS = env_bool("PUBLIC_PAGE_CACHE_SINGLE_PROCESS", 
 # with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS for a real server.
 # Every mail goes through the outbox (disclosure/core/mail.py) and is sent by the task worker; the
 # timeout keeps a mail server that never answers from holding the worker.
-_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
-if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": os.environ.get("EMAIL_HOST", "localhost"),
-        "port": int(os.environ.get("EMAIL_PORT", "25")),
-        "username": os.environ.get("EMAIL_HOST_USER", ""),
-        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": env_bool("EMAIL_USE_TLS", False),
-        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
-    }
+def mailers(default_backend: str) -> dict:
+    """MAILERS from the environment: EMAIL_BACKEND (else `default_backend`) and, for SMTP, its server."""
+    backend = os.environ.get("EMAIL_BACKEND", default_backend)
+    config: dict = {"BACKEND": backend}
+    if backend.endswith("smtp.EmailBackend"):
+        config["OPTIONS"] = {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+        }
+    return {"default": config}
+
+
+MAILERS = mailers("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xxgk@example.edu.cn")
 
 LOGIN_URL = "admin:login"

@@ -97,5 +97,7 @@ class Command(BaseCommand):
             else:
                 queue_mail(to=addresses, subject=subject, body=body, kind=OutgoingMail.Kind.DIGEST)
             sent += 1
-        verb = "将发送" if dry_run else "已发送"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {sent} 封提醒邮件。"))
+        # Queued in the outbox; the task worker sends them (and retries while the server is down).
+        message = (f"将发送 {sent} 封提醒邮件。" if dry_run
+                   else f"已将 {sent} 封提醒邮件排入发送队列（由任务进程发送）。")
+        self.stdout.write(self.style.SUCCESS(message))
