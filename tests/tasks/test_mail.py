@@ -233,3 +233,30 @@ def test_error_text_never_keeps_an_address():
     error = OSError("550 rejected <li.si@example.org> and other@example.net")
     text = outbox.describe_error(error, ["li.si@example.org"])
     assert "@" not in text and "<收件人>" in text
+
+
+def test_every_kind_of_mail_goes_through_the_one_outbox(db, office_user, drain,
+                                                         django_capture_on_commit_callbacks):
+    """Receipt, extension, answer and the reply letter's notice: each a row, each sent by the worker."""
+    from disclosure.disclosure_requests.models import ReplyReason, ReplyType
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = request_actions.receive_request(
+            by=office_user, received_on=timezone.localdate(), channel="letter", **APPLICANT)
+        request = request_actions.answer_request(
+            request, by=office_user, reply_type=ReplyType.NOT_DISCLOSED,
+            reason=ReplyReason.STATE_SECRET, on=timezone.localdate())
+        request_actions.generate_reply_letter(request, by=office_user)
+    kinds = list(OutgoingMail.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds == [OutgoingMail.Kind.RECEIPT, OutgoingMail.Kind.REQUEST_UPDATE, OutgoingMail.Kind.LETTER]
+    assert drain() == 3
+    assert [m.to for m in mail.outbox] == [["wang@example.com"]] * 3
+    assert "告知书" in mail.outbox[-1].subject
+
+
+def test_the_queue_is_the_database_and_no_task_runs_inside_the_request(settings):
+    # A queued backend, in the test settings too: tests drain it with the worker (`run_worker`).
+    from django.tasks import task_backends
+
+    assert settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert task_backends["default"].supports_defer  # the retries wait with run_after
