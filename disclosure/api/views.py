@@ -62,6 +62,8 @@ def _with_related(queryset, *, staff: bool = False):
     """
     attachments = (Attachment.objects.all() if staff else Attachment.objects.live()).without_text()
     publications = Publication.objects.all() if staff else Publication.objects.live()
+    # The segmented search columns (the attachments' words run to 400,000 characters) are never shown.
+    queryset = queryset.defer("search_title", "search_body", "search_attachments", "search_vector")
     return queryset.select_related("department").prefetch_related(
         Prefetch("entries", queryset=ChecklistEntry.objects.select_related("category")
                  .only("id", "number", "title", "category__number")),
