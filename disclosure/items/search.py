@@ -192,8 +192,11 @@ def attachment_matches(item_ids: list[int], terms: list[str]) -> dict[int, tuple
     """For each of these items, its reviewed attachment that best matches `terms` and a snippet of it.
 
     One query for a page of results: {item id: (attachment, snippet HTML)}. The attachment holding the
-    most terms wins, the first in the item's order on a tie.
+    most terms wins, the first in the item's order on a tie. Only a window of each file's text around
+    each term travels from the database (a file's text runs to 200,000 characters).
     """
+    from django.db.models.functions import Greatest, StrIndex, Substr
+
     from disclosure.items.models import Attachment
 
     if not item_ids or not terms:
@@ -201,17 +204,28 @@ def attachment_matches(item_ids: list[int], terms: list[str]) -> dict[int, tuple
     any_term = Q()
     for term in terms:
         any_term |= Q(search_text__contains=term)
+    lead = SNIPPET_CHARS // 4
+    windows = {}
+    for n, term in enumerate(terms):
+        windows[f"at_{n}"] = StrIndex("text", Value(term))
+        windows[f"window_{n}"] = Substr("text", Greatest(StrIndex("text", Value(term)) - lead, 1),
+                                        SNIPPET_CHARS + lead)
     rows = (Attachment.objects.live()
             .filter(any_term, item_id__in=item_ids, text_status=Attachment.TextStatus.EXTRACTED)
             .order_by("item_id", "sort_order", "id")
-            .only("id", "item_id", "title", "text", "search_text"))
+            .only("id", "item_id", "title", "file")
+            .annotate(**windows))
     best: dict[int, tuple] = {}
     for attachment in rows:
-        held = sum(term in attachment.search_text for term in terms)
+        found = [(getattr(attachment, f"at_{n}"), getattr(attachment, f"window_{n}"))
+                 for n in range(len(terms)) if getattr(attachment, f"at_{n}")]
+        held = len(found)
         if attachment.item_id not in best or held > best[attachment.item_id][0]:
-            best[attachment.item_id] = (held, attachment)
-    return {item_id: (attachment, highlight(attachment.text, terms))
-            for item_id, (_held, attachment) in best.items()}
+            # The window around the earliest term; a term cut differently in the text has none.
+            at, window = min(found) if found else (1, "")
+            best[attachment.item_id] = (held, attachment, window, at > lead + 1)
+    return {item_id: (attachment, ("…" if cut else "") + highlight(window, terms))
+            for item_id, (_held, attachment, window, cut) in best.items()}
 
 
 def items_in_order(queryset: QuerySet, ids: list[int]) -> list:
