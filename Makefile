@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint demo clean bench system-packages
+.PHONY: run worker test install lint demo clean bench system-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,16 @@ demo: install system-packages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
+# The task worker (mail, reading attachments for search) runs beside the development server and stops
+# with it (Ctrl-C ends both).
 run: demo
+	@$(BIN)/python manage.py db_worker --no-reload & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The task worker alone (for example beside a server started some other way).
+worker: install
+	$(BIN)/python manage.py db_worker
 
 lint: install
 	$(BIN)/ruff check .

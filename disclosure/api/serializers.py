@@ -14,6 +14,7 @@ from disclosure.catalogue.models import (
     ChecklistEntry,
     Department,
 )
+from disclosure.core.validators import validate_attachment_file
 from disclosure.disclosure_requests import actions as request_services
 from disclosure.disclosure_requests.clock import RECEIPT_RULES
 from disclosure.disclosure_requests.models import (
@@ -62,10 +63,12 @@ class EntryBriefSerializer(serializers.ModelSerializer):
 class AttachmentSerializer(serializers.ModelSerializer):
     size = serializers.IntegerField(read_only=True, help_text="字节数。")
     url = serializers.SerializerMethodField(help_text="下载地址。")
+    searchable = serializers.BooleanField(
+        read_only=True, help_text="附件文字是否已提取并可被全文检索（扫描件等无文字层的文件为 false）。")
 
     class Meta:
         model = Attachment
-        fields = ["title", "size", "content_type", "url"]
+        fields = ["title", "size", "content_type", "url", "searchable"]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj) -> str:
@@ -236,6 +239,15 @@ class ItemWriteSerializer(serializers.Serializer):
         label="版本", required=False, min_value=0, max_value=2**31 - 1, write_only=True,
         help_text="修改时传入读取到的 version：其间他人已修改则返回 409，不会覆盖。",
     )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        label="文件", validators=[validate_attachment_file],
+        help_text="multipart/form-data 上传；类型与大小限制同管理后台。上传后由任务提取文字供全文检索。")
+    title = serializers.CharField(label="附件名称", max_length=200, required=False, allow_blank=True,
+                                  help_text="默认使用文件名。")
+    sort_order = serializers.IntegerField(label="排序", min_value=0, required=False, default=0)
 
 
 class CommentSerializer(serializers.Serializer):

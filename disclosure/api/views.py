@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from itertools import batched
+from pathlib import PurePosixPath
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -27,6 +28,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -60,8 +62,10 @@ def _with_related(queryset, *, staff: bool = False):
 
     The public sees reviewed attachments and records only; staff also those of a pending revision.
     """
-    attachments = Attachment.objects.all() if staff else Attachment.objects.live()
+    attachments = (Attachment.objects.all() if staff else Attachment.objects.live()).without_text()
     publications = Publication.objects.all() if staff else Publication.objects.live()
+    # The segmented search columns (the attachments' words run to 400,000 characters) are never shown.
+    queryset = queryset.defer("search_title", "search_body", "search_attachments", "search_vector")
     return queryset.select_related("department").prefetch_related(
         Prefetch("entries", queryset=ChecklistEntry.objects.select_related("category")
                  .only("id", "number", "title", "category__number")),
@@ -536,6 +540,25 @@ class StaffItemViewSet(
         item = item_actions.edit_item(item, by=request.user, changes=data, entries=entries,
                                   expected_version=version)
         return self._respond(item)
+
+    @extend_schema(
+        summary="（工作人员）上传附件",
+        description="为事项添加一个附件（multipart/form-data）。规则同管理后台：已发布事项由部门添加的附件"
+                    "进入待审修订，经信息公开办公室发布后才公开。附件文字由任务进程提取后可被检索，"
+                    "事项数据中的 searchable 表示是否已可检索。",
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.StaffItemDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="attachments",
+            parser_classes=[MultiPartParser, FormParser])
+    def upload_attachment(self, request, pk=None):
+        item = self.get_object()
+        data = self._input(s.AttachmentUploadSerializer)
+        upload = data["file"]
+        title = (data.get("title") or "").strip() or PurePosixPath(upload.name).name[:200]
+        row = Attachment(item=item, title=title, file=upload, sort_order=data.get("sort_order", 0))
+        item_actions.save_item_row(row, by=request.user)
+        return self._respond(item, status.HTTP_201_CREATED)
 
 
 def _item_step(name: str, input_serializer, url_path: str, summary: str, description: str):

@@ -23,7 +23,6 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -34,6 +33,8 @@ from disclosure.access.action_tables import Action as Verb
 from disclosure.access.action_tables import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
 from disclosure.core.institution import institution
+from disclosure.core.mail import queue_mail
+from disclosure.core.models import OutgoingMail
 from disclosure.disclosure_requests.clock import (
     RequestClock,
     clock_for,
@@ -280,9 +281,7 @@ def receive_request(*, by=None, received_on: dt.date | None = None,
     request.save()
     _record(request, Action.RECEIVED, by=by, on=received_on, channel=request.channel,
             due_on=request.due_on)
-    if request.email:
-        pk = request.pk
-        transaction.on_commit(lambda: send_receipt(pk))
+    queue_receipt(request)
     return request
 
 
@@ -470,9 +469,7 @@ def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: s
     _record(request, Action.EXTENDED, by=by, on=on, note=reason, workdays=workdays,
             approver=approver, original_due=original_due, due_on=request.due_on,
             notified_on=notified_on)
-    if request.email:
-        pk = request.pk
-        transaction.on_commit(lambda: send_update(pk, "您的信息公开申请答复期限已依法延长"))
+    queue_update(request, "您的信息公开申请答复期限已依法延长")
     return request
 
 
@@ -513,9 +510,7 @@ def answer_request(request: DisclosureRequest, *, by, reply_type: str, reason: s
     late = request.due_on is not None and on > request.due_on
     _record(request, Action.ANSWERED if target == Status.ANSWERED else Action.NOT_PROCESSED,
             by=by, on=on, reply_type=reply_type, reason=reason, late=late)
-    if request.email:
-        pk = request.pk
-        transaction.on_commit(lambda: send_update(pk, "您的信息公开申请已答复"))
+    queue_update(request, "您的信息公开申请已答复")
     return request
 
 
@@ -587,6 +582,8 @@ def generate_reply_letter(request: DisclosureRequest, *, by, kind: str | None = 
     letter.file.save(f"{request.tracking_number}-{kind}.docx", ContentFile(content), save=False)
     letter.save()
     _record(request, Action.LETTER_GENERATED, by=by, kind=kind, letter=letter.pk)
+    queue_update(request, f"您的信息公开申请{letter.get_kind_display()}已出具",
+                 kind=OutgoingMail.Kind.LETTER)
     return letter
 
 
@@ -754,19 +751,18 @@ def resend_check_code(tracking_number: str, contact: str) -> None:
             else "申请人未登记电子邮箱：请按登记的通信地址邮寄查询码（系统不会自动邮寄）。",
             asked_with=matched, sent_by="email" if by_mail else "post_by_office")
     if by_mail:
-        pk = request.pk
-        transaction.on_commit(lambda: send_check_code(pk))
+        queue_check_code(request)
 
 
-# ---- Mail to the applicant (after the commit; never logs personal data) ----
+# ---- Mail to the applicant (kept in the outbox in the same transaction; never logs personal data) ----
 
 
 def _status_url() -> str:
     return reverse("disclosure:request_status")
 
 
-def send_receipt(pk: int) -> None:
-    request = DisclosureRequest.objects.get(pk=pk)
+def queue_receipt(request: DisclosureRequest) -> None:
+    """The applicant's receipt, in the outbox; sent by the worker once the request is committed."""
     if not request.email:
         return
     facts = institution()
@@ -783,27 +779,30 @@ def send_receipt(pk: int) -> None:
         lines.append(f"答复期限：{request.due_on:%Y年%m月%d日}" + ("（暂定）" if request.due_provisional else ""))
     lines += ["", f"您可凭申请编号和查询码在信息公开网查询办理进度：{_status_url()}",
               f"{university}{facts.office_name}"]
-    _send(request, f"信息公开申请回执（{request.tracking_number}）", "\n".join(lines))
+    queue_mail(to=[request.email], subject=f"信息公开申请回执（{request.tracking_number}）",
+               body="\n".join(lines), kind=OutgoingMail.Kind.RECEIPT)
 
 
-def send_check_code(pk: int) -> None:
-    request = DisclosureRequest.objects.get(pk=pk)
+def queue_check_code(request: DisclosureRequest) -> None:
+    """A lost check code, re-sent to the e-mail on file (asked for by number and contact)."""
     if not request.email:
         return
-    university = rule("UNIVERSITY_NAME", "")
+    facts = institution()
     body = "\n".join([
         f"{request.applicant_name}：", "",
         f"应您的要求，现将信息公开申请 {request.tracking_number} 的查询码再次发送给您。",
         f"查询码：{request.check_code}", "",
         f"请凭申请编号和查询码在信息公开网查询办理进度：{_status_url()}",
         "如果您没有要求重发查询码，请忽略本邮件。",
-        f"{university}{rule('OFFICE_NAME', '')}",
+        f"{facts.university_name}{facts.office_name}",
     ])
-    _send(request, f"信息公开申请查询码（{request.tracking_number}）", body)
+    queue_mail(to=[request.email], subject=f"信息公开申请查询码（{request.tracking_number}）", body=body,
+               kind=OutgoingMail.Kind.REQUEST_UPDATE)
 
 
-def send_update(pk: int, subject: str) -> None:
-    request = DisclosureRequest.objects.get(pk=pk)
+def queue_update(request: DisclosureRequest, subject: str,
+                 kind: str = OutgoingMail.Kind.REQUEST_UPDATE) -> None:
+    """A notice that the request moved (`subject` says how), in the outbox."""
     if not request.email:
         return
     body = "\n".join([
@@ -811,16 +810,8 @@ def send_update(pk: int, subject: str) -> None:
         f"{subject}（申请编号 {request.tracking_number}）。",
         f"请凭申请编号和查询码在信息公开网查看详情：{_status_url()}",
     ])
-    _send(request, f"{subject}（{request.tracking_number}）", body)
-
-
-def _send(request: DisclosureRequest, subject: str, body: str) -> None:
-    try:
-        send_mail(subject, body, None, [request.email])
-    except Exception as error:  # noqa: BLE001 - the request is saved; a mail outage must not undo it
-        # Not the exception text: an SMTP refusal names the applicant's address.
-        logger.error("mail to the applicant of request %s failed: %s", request.pk,
-                     type(error).__name__)
+    queue_mail(to=[request.email], subject=f"{subject}（{request.tracking_number}）", body=body,
+               kind=kind)
 
 
 # The effect of each verb of REQUEST_ACTIONS, called with the cleaned input of its step page or API

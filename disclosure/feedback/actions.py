@@ -27,7 +27,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -37,6 +36,8 @@ from disclosure.access.action_tables import Action as Verb
 from disclosure.access.action_tables import ActionTable
 from disclosure.catalogue.models import Department
 from disclosure.core.errors import TransitionNotAllowed
+from disclosure.core.mail import queue_mail
+from disclosure.core.models import OutgoingMail
 from disclosure.disclosure_requests.actions import CHECK_CODE_ALPHABET, CHECK_CODE_LENGTH
 from disclosure.disclosure_requests.clock import received_on_for
 from disclosure.feedback.models import (
@@ -382,10 +383,8 @@ def notify_department(pk: int) -> None:
 
 
 def _send(subject: str, body: str, addresses: list[str], pk: int) -> None:
-    try:
-        send_mail(subject[:150], body, None, addresses)
-    except Exception as error:  # noqa: BLE001 - the opinion is saved; a mail outage must not undo it
-        logger.error("opinion %s: notification mail failed: %s", pk, type(error).__name__)
+    # Through the one outbox: kept, retried while the mail server is down, resent by the office.
+    queue_mail(to=addresses, subject=subject, body=body, kind=OutgoingMail.Kind.OTHER)
 
 
 # ---- Surveys ----

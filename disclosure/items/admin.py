@@ -52,12 +52,23 @@ class ItemRowInline(DomainTabularInline):
 
 class AttachmentInline(ItemRowInline):
     model = Attachment
-    fields = ["title", "file", "sort_order", "size", "content_type", "pending"]
-    readonly_fields = ["size", "content_type", "pending"]
+    fields = ["title", "file", "sort_order", "size", "content_type", "text_state", "pending"]
+    readonly_fields = ["size", "content_type", "text_state", "pending"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).without_text()
 
     @admin.display(description="公开状态")
     def pending(self, row):
         return "待审核后公开" if row.pending_revision_id else "—"
+
+    @admin.display(description="全文检索")
+    def text_state(self, row):
+        # "无可检索文本" tells the office a scanned PDF needs a text version to be found by search.
+        if not row.pk:
+            return "—"
+        label = row.get_text_status_display()
+        return f"{label}：{row.text_error}" if row.text_error else label
 
 
 class PublicationInline(ItemRowInline):

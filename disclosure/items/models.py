@@ -222,13 +222,17 @@ class DisclosureItem(models.Model):
     # Segmented text (jieba), space-separated words: the search index is built over these.
     search_title = models.TextField(editable=False, default="")
     search_body = models.TextField(editable=False, default="")
+    # The segmented text of the item's reviewed attachments, kept by disclosure/items/tasks.py; it
+    # enters the vector with the lowest weight of the three (see migration 0005).
+    search_attachments = models.TextField(editable=False, default="")
     search_vector = TsVectorField(null=True, editable=False)
 
     objects = DisclosureItemQuerySet.as_manager()
     history = HistoricalRecords(
         verbose_name="公开事项历史",
         m2m_fields=[entries],
-        excluded_fields=["search_title", "search_body", "search_vector", "modified_at"],
+        excluded_fields=["search_title", "search_body", "search_attachments", "search_vector",
+                         "modified_at"],
     )
 
     class Meta:
@@ -324,7 +328,9 @@ class ItemRowQuerySet(models.QuerySet):
 
 
 class AttachmentQuerySet(ItemRowQuerySet):
-    pass
+    def without_text(self):
+        """Rows without their extracted text (up to 200,000 characters each): for pages and lists."""
+        return self.defer("text", "search_text")
 
 
 class PublicationQuerySet(ItemRowQuerySet):
@@ -333,6 +339,15 @@ class PublicationQuerySet(ItemRowQuerySet):
 
 class Attachment(models.Model):
     """A file that belongs to an item; downloaded only through the item's visibility check."""
+
+    class TextStatus(models.TextChoices):
+        PENDING = "pending", "等待提取"
+        EXTRACTED = "extracted", "已提取"
+        # A scanned PDF (no text layer), or a file with nothing to read: the office should attach a
+        # text version, or the file's words stay unfindable.
+        NO_TEXT = "no_text", "无可检索文本"
+        FAILED = "failed", "提取失败"
+        UNSUPPORTED = "unsupported", "不提取文字（格式不支持）"
 
     item = models.ForeignKey(
         DisclosureItem, verbose_name="公开事项", on_delete=models.CASCADE, related_name="attachments"
@@ -355,9 +370,22 @@ class Attachment(models.Model):
         on_delete=models.SET_NULL, related_name="attachments",
     )
 
+    # Search inside the file (disclosure/items/tasks.py extracts it after the upload).
+    text_status = models.CharField(
+        "全文检索", max_length=12, choices=TextStatus.choices, default=TextStatus.PENDING,
+        editable=False,
+    )
+    text = models.TextField("提取的文字", blank=True, default="", editable=False)
+    search_text = models.TextField(editable=False, default="")
+    text_error = models.CharField("提取失败原因", max_length=300, blank=True, default="", editable=False)
+    text_extracted_at = models.DateTimeField("提取时间", null=True, blank=True, editable=False)
+
     objects = AttachmentQuerySet.as_manager()
 
-    history = HistoricalRecords(verbose_name="附件历史")
+    history = HistoricalRecords(
+        verbose_name="附件历史",
+        excluded_fields=["text_status", "text", "search_text", "text_error", "text_extracted_at"],
+    )
 
     class Meta:
         verbose_name = "附件"
@@ -373,10 +401,26 @@ class Attachment(models.Model):
             self.original_name = PurePosixPath(self.file.name).name[:255]
             self.size = self.file.size
             self.content_type = content_type_for(self.original_name)
+            # A new file: its text is read again by a task after the commit (items/signals.py).
+            from disclosure.items.extract import SUPPORTED
+
+            self.text_status = (self.TextStatus.PENDING if self.extension in SUPPORTED
+                                else self.TextStatus.UNSUPPORTED)
+            self.text = self.search_text = self.text_error = ""
+            self.text_extracted_at = None
+            self._file_changed = True
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "original_name", "size",
+                                           "content_type", "text_status", "text", "search_text",
+                                           "text_error", "text_extracted_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("disclosure:attachment", kwargs={"pk": self.pk})
+
+    @property
+    def searchable(self) -> bool:
+        return self.text_status == self.TextStatus.EXTRACTED
 
     @property
     def extension(self) -> str:

@@ -275,13 +275,17 @@ class SearchView(TemplateView):
                 shown = search.items_in_order(filterset.queryset, ranked[start:stop])
             else:
                 shown = filterset.qs[start:stop]
-            # Snippets for the shown rows only.
+            # Snippets for the shown rows only; one query finds the attachments that matched.
+            in_files = search.attachment_matches([item.pk for item in shown], terms) if query else {}
             for item in shown:
                 text = " ".join(filter(None, [item.summary, html_to_text(item.body)]))
+                attachment, attachment_snippet = in_files.get(item.pk, (None, ""))
                 results.append({
                     "item": item,
                     "title": search.highlight(item.title, terms, width=300),
                     "snippet": search.highlight(text, terms),
+                    "attachment": attachment,
+                    "attachment_snippet": attachment_snippet,
                 })
         params = self.request.GET.copy()
         params.pop("page", None)
