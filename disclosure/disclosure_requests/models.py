@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from disclosure.core.validators import content_type_for, validate_attachment_file
+from disclosure.workcalendar.validators import validate_countable_date
 
 
 class ApplicantType(models.TextChoices):
@@ -194,6 +195,7 @@ class DisclosureRequest(models.Model):
     received_on = models.DateField(
         "收到申请之日",
         help_text="当面提交为提交之日；邮寄为签收之日；网上、信函、传真为确认收到之日。答复期限自次日起算。",
+        validators=[validate_countable_date],
     )
     receipt_confirmed_at = models.DateTimeField("确认收到时间", null=True, blank=True, editable=False)
     receipt_confirmed_by = models.ForeignKey(
