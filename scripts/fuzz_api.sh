@@ -30,9 +30,12 @@ status=0
 run() {
   echo "=== $1 ==="
   shift
+  # filter_too_much: a date's year range (the working-day calendar's) is a pattern on top of
+  # `format: date`; the generator draws dates and keeps those in range, which it reports as waste.
   $ST run "http://127.0.0.1:$PORT/api/v1/schema/" --wait-for-schema 30 --checks all \
     --phases examples,coverage,fuzzing,stateful --max-examples "$EXAMPLES" --seed "$SEED" \
-    --generation-database none --workers 1 --no-color "$@" || status=1
+    --generation-database none --workers 1 --no-color --request-timeout 30 \
+    --suppress-health-check filter_too_much "$@" || status=1
 }
 run "as the office" -H "Authorization: Token $TOKEN"
 run "anonymous" --phases examples,coverage,fuzzing --max-examples 5
