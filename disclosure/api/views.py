@@ -48,12 +48,17 @@ from disclosure.items import selectors
 from disclosure.items.models import Attachment, DisclosureItem, Publication
 
 from . import serializers as s
-from .filters import PublicItemFilter, StaffItemFilter
+from .exceptions import Unprocessable
+from .filters import (
+    ITEM_FILTER_PARAMETERS,
+    MAX_ID,
+    STAFF_ITEM_FILTER_PARAMETERS,
+    PublicItemFilter,
+    StaffItemFilter,
+)
 from .pagination import ItemCursorPagination, StaffItemCursorPagination
 from .permissions import IsDisclosureOffice, IsDisclosureStaff
 
-# Ids beyond a 64-bit integer cannot exist and would overflow the database driver.
-MAX_ID = 2**63 - 1
 EXPORT_CHUNK = 500
 
 
@@ -82,17 +87,6 @@ def _lookup_id(raw) -> int:
     if not 1 <= pk <= MAX_ID:
         raise Http404
     return pk
-
-
-# The portal's filters take numbers and codes; their schema types cannot be guessed from the model.
-ITEM_FILTER_PARAMETERS = [
-    OpenApiParameter("category", OpenApiTypes.INT, description="清单类别序号（1–10）。"),
-    OpenApiParameter("entry", OpenApiTypes.INT, description="清单事项序号（1–50）。"),
-    OpenApiParameter("department", OpenApiTypes.STR, description="部门代码，见 /api/v1/departments/。"),
-    OpenApiParameter("year", OpenApiTypes.INT, description="发布年份（公历），2010 年至今。"),
-    OpenApiParameter("channel", OpenApiTypes.INT, description="公开渠道 id，见 /api/v1/channels/。"),
-    OpenApiParameter("q", OpenApiTypes.STR, description="关键词，与门户检索相同；多个词以空格分隔，须全部出现。"),
-]
 
 
 class PublicAPIMixin:
@@ -430,9 +424,11 @@ class RequestSubmitView(PublicAPIMixin, APIView):
     def post(self, request):
         if not isinstance(request.data, dict):
             raise ValidationError("请以 JSON 对象提交申请。")
+        # Types and formats first, as the schema states them; then the form's rules as a whole.
+        s.RequestSubmitSerializer(data=request.data).is_valid(raise_exception=True)
         form = ApiRequestForm(request.data)
         if not form.is_valid():
-            raise ValidationError(_form_errors(form))
+            raise Unprocessable(_form_errors(form))
         if not ratelimit.hit("request_submit", request, limit=request_views.SUBMIT_LIMIT,
                              window_seconds=request_views.SUBMIT_WINDOW):
             raise Throttled(detail="提交次数过多，请一小时后再试；如有急事请致电信息公开办公室。")
@@ -481,7 +477,8 @@ def _staff_action(summary: str, description: str, request=None):
 
 @extend_schema_view(
     list=extend_schema(summary="（工作人员）可见的公开事项",
-                       description="信息公开办公室和监督部门看到全部事项，部门信息员只看到本部门的。"),
+                       description="信息公开办公室和监督部门看到全部事项，部门信息员只看到本部门的。",
+                       parameters=STAFF_ITEM_FILTER_PARAMETERS),
     retrieve=extend_schema(summary="（工作人员）公开事项详情", responses=s.StaffItemDetailSerializer),
     create=extend_schema(summary="（工作人员）新建公开事项", description="以草稿创建，只能建在本人负责的部门。",
                          request=s.ItemWriteSerializer, responses={201: s.StaffItemDetailSerializer}),
@@ -527,16 +524,21 @@ class StaffItemViewSet(
 
     def create(self, request, *args, **kwargs):
         data = self._input(s.ItemWriteSerializer)
+        data["department"] = s.department_for(data["department"])
         data.pop("version", None)
-        entries = data.pop("entries", [])
+        entries = s.entries_for(data.pop("entries", []))
         item = item_actions.create_item(by=request.user, entries=entries, **data)
         return self._respond(item, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         item = self.get_object()
         data = self._input(s.ItemWriteSerializer, partial=kwargs.get("partial", False))
+        if "department" in data:
+            data["department"] = s.department_for(data["department"])
         version = data.pop("version", None)
         entries = data.pop("entries", None)
+        if entries is not None:
+            entries = s.entries_for(entries)
         item = item_actions.edit_item(item, by=request.user, changes=data, entries=entries,
                                   expected_version=version)
         return self._respond(item)

@@ -35,6 +35,7 @@ from disclosure.disclosure_requests.models import (
     RequestEvent,
 )
 from disclosure.workcalendar import deadlines
+from disclosure.workcalendar.validators import validate_countable_date
 
 PRIVATE_FIELDS = (*request_services.APPLICANT_FIELDS, "description", "purpose", "correction_note",
                   "reply_text", "closing_note", "check_code", "reply_refer_to", "extension_reason")
@@ -128,6 +129,10 @@ def _today():
     return timezone.localdate()
 
 
+# Every step's date may start or move a deadline: only dates the working-day calendar can count.
+COUNTABLE = [validate_countable_date]
+
+
 class _StepForm(forms.Form):
     def __init__(self, *args, req=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,24 +140,24 @@ class _StepForm(forms.Form):
 
 
 class ConfirmReceiptForm(_StepForm):
-    received_on = forms.DateField(label="收到申请之日（签收或确认收到之日）",
+    received_on = forms.DateField(validators=COUNTABLE, label="收到申请之日（签收或确认收到之日）",
                                   help_text=" ".join(RECEIPT_RULES.values()))
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CorrectionForm(_StepForm):
-    on = forms.DateField(label="发出补正通知之日", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="发出补正通知之日", initial=_today)
     note = forms.CharField(label="需补正的内容", widget=forms.Textarea(attrs={"rows": 3}))
-    reply_by = forms.DateField(label="补正截止日", required=False, help_text="留空按默认期限计算。")
+    reply_by = forms.DateField(validators=COUNTABLE, label="补正截止日", required=False, help_text="留空按默认期限计算。")
 
 
 class DateNoteForm(_StepForm):
-    on = forms.DateField(label="日期", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="日期", initial=_today)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class WithdrawForm(_StepForm):
-    on = forms.DateField(label="撤回日期", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="撤回日期", initial=_today)
     note = forms.CharField(label="撤回方式与说明", widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -162,16 +167,16 @@ LETTER_RECEIVED_HELP = ("第三方的 15 个工作日自其收到征求意见函
 
 class ConsultationForm(_StepForm):
     third_party = forms.CharField(label="征求意见对象", max_length=200)
-    on = forms.DateField(label="发出征求意见函之日", initial=_today)
-    letter_received_on = forms.DateField(label="第三方收到征求意见函之日", required=False,
+    on = forms.DateField(validators=COUNTABLE, label="发出征求意见函之日", initial=_today)
+    letter_received_on = forms.DateField(validators=COUNTABLE, label="第三方收到征求意见函之日", required=False,
                                          help_text=LETTER_RECEIVED_HELP)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class EndConsultationForm(_StepForm):
-    on = forms.DateField(label="收到第三方意见之日", initial=_today,
+    on = forms.DateField(validators=COUNTABLE, label="收到第三方意见之日", initial=_today,
                          help_text="第三方逾期未答复的，填写登记之日，征求意见期限届满后恢复计时。")
-    letter_received_on = forms.DateField(label="第三方收到征求意见函之日", required=False,
+    letter_received_on = forms.DateField(validators=COUNTABLE, label="第三方收到征求意见函之日", required=False,
                                          help_text=LETTER_RECEIVED_HELP)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -181,8 +186,8 @@ class ExtensionForm(_StepForm):
     workdays = forms.IntegerField(label="延期工作日数", min_value=None)
     approver = forms.CharField(label="批准人", max_length=50, help_text="信息公开工作机构负责人。")
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
-    on = forms.DateField(label="决定延期之日", initial=_today)
-    notified_on = forms.DateField(label="告知申请人之日", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="决定延期之日", initial=_today)
+    notified_on = forms.DateField(validators=COUNTABLE, label="告知申请人之日", initial=_today)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,7 +208,7 @@ class AnswerForm(_StepForm):
     text = forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     refer_to = forms.CharField(label="建议咨询的机关", required=False, max_length=200,
                                help_text="非本校信息时填写。")
-    on = forms.DateField(label="答复日期", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="答复日期", initial=_today)
 
 
 class NotProcessedForm(_StepForm):
@@ -212,7 +217,7 @@ class NotProcessedForm(_StepForm):
         choices=[(r, ReplyReason(r).label) for r in REPLY_REASONS[ReplyType.NOT_PROCESSED]],
     )
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    on = forms.DateField(label="日期", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="日期", initial=_today)
 
 
 class LetterForm(_StepForm):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from disclosure.core.validators import content_type_for, validate_attachment_file
+from disclosure.workcalendar.validators import validate_countable_date
 
 
 class ApplicantType(models.TextChoices):
@@ -197,6 +198,7 @@ class DisclosureRequest(models.Model):
         "收到申请之日",
         help_text="当面提交为提交之日；挂号信、快递为签收之日；平常信函、传真、电子邮件为确认收到之日；"
         "网上申请为提交之日（休息日或下班后提交的为下一个工作日）。答复期限自次日起算。",
+        validators=[validate_countable_date],
     )
     receipt_confirmed_at = models.DateTimeField("确认收到时间", null=True, blank=True, editable=False)
     receipt_confirmed_by = models.ForeignKey(

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from disclosure.catalogue.models import Channel, ChannelSection, ChecklistEntry, Department
 from disclosure.core.validators import content_type_for, validate_attachment_file
+from disclosure.workcalendar.validators import validate_countable_date
 
 
 class TsVectorField(SearchVectorField):
@@ -186,11 +187,13 @@ class DisclosureItem(models.Model):
     )
 
     produced_on = models.DateField(
-        "信息制作完成或获取之日", help_text="公开期限自次日起算。"
+        "信息制作完成或获取之日", help_text="公开期限自次日起算。",
+        validators=[validate_countable_date],
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
     changed_on = models.DateField(
-        "变更之日", null=True, blank=True, help_text="已公开信息发生变更的日期，更新期限自次日起算。"
+        "变更之日", null=True, blank=True, help_text="已公开信息发生变更的日期，更新期限自次日起算。",
+        validators=[validate_countable_date],
     )
     updated_at = models.DateTimeField(
         "更新发布时间", null=True, blank=True, help_text="变更后的内容对外发布的时间。"

@@ -24,7 +24,11 @@ from dataclasses import dataclass, field
 
 from chinese_calendar import constants as official
 
-from disclosure.workcalendar.provisional_holidays import provisional_days, statutory_days
+from disclosure.workcalendar.provisional_holidays import (
+    LUNAR_YEARS,
+    provisional_days,
+    statutory_days,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -46,6 +50,16 @@ def library_version() -> str:
 
 # The years of the library as installed when the process started (the back-test's range).
 OFFICIAL_LIBRARY_YEARS = library_years()
+
+
+# The years whose dates may start a period: every day of them can be counted, and so can every
+# deadline they lead to. The provisional rule needs `lunardate`, which converts 1900–2099; the last
+# of those years is left as room for the deadlines of dates typed in the year before (the longest
+# period the rules allow is well under a year). Forms, serializers, the admin and the API schema
+# all take the range from here (see `workcalendar.validators`).
+COUNTABLE_YEARS = range(LUNAR_YEARS.start, LUNAR_YEARS.stop - 1)
+FIRST_COUNTABLE_DAY = dt.date(COUNTABLE_YEARS.start, 1, 1)
+LAST_COUNTABLE_DAY = dt.date(COUNTABLE_YEARS.stop - 1, 12, 31)
 
 HOLIDAY_NAMES_ZH = {
     "New Year's Day": "元旦",

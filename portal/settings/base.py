@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "disclosure.api.schema.add_error_responses",
+        "disclosure.api.schema.state_constraints",
+        "disclosure.api.schema.add_links",
     ],
 }
 
