@@ -114,3 +114,25 @@ def make_item(office_user, department, entry):
         return item
 
     return make
+
+
+@pytest.fixture
+def run_worker(db, monkeypatch):
+    """Drain the task queue as `python manage.py db_worker --batch` does, inside the test's transaction.
+
+    The worker checks its connection between tasks; inside a test's transaction that check would
+    close it, so here it is left out. Returns how many tasks ran.
+    """
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> int:
+        before = DBTaskResult.objects.exclude(status="READY").count()
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0,
+                     interval=0)
+        return DBTaskResult.objects.exclude(status="READY").count() - before
+
+    return run

@@ -11,3 +11,9 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from disclosure.access import signals  # noqa: F401
+        from disclosure.access.policy import DOMAIN_APPS
+        from disclosure.core import hygiene
+
+        # Every text typed into a form, the API or an import is cleaned before it is saved, in
+        # every app of the domain (the list the roles are made of).
+        hygiene.connect_hygiene(DOMAIN_APPS)

@@ -75,3 +75,40 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_code_display()}（{self.group.name}）"
+
+
+class TwoFactorEvent(models.Model):
+    """A staff member's second factor bound, replaced or reset: who did it, when, for whom, why.
+
+    django-otp keeps only the devices in force; this is what happened to them. Axes' logs record
+    logins, not changes of device, so they do not fit.
+    """
+
+    class Kind(models.TextChoices):
+        ENROLLED = "enrolled", "绑定设备"
+        REPLACED = "replaced", "更换设备"
+        RESET = "reset", "办公室重置"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="工作人员", null=True, on_delete=models.SET_NULL,
+        related_name="two_factor_events",
+    )
+    username = models.CharField(
+        "用户名", max_length=150, help_text="记录时的用户名；账户删除后仍可查。"
+    )
+    kind = models.CharField("事项", max_length=20, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    reason = models.TextField("原因", blank=True)
+    devices_removed = models.PositiveSmallIntegerField("删除的设备数", default=0)
+
+    class Meta:
+        verbose_name = "两步验证记录"
+        verbose_name_plural = "两步验证记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_kind_display()}"

@@ -37,8 +37,8 @@ DEPARTMENT_EDITOR = Role.DEPARTMENT_EDITOR
 
 # The app labels of the domain: their permissions are what the roles are made of.
 DOMAIN_APPS = (
-    "core", "access", "catalogue", "workcalendar", "items", "disclosure_requests", "annual_reports",
-    "site", "backoffice",
+    "core", "access", "catalogue", "workcalendar", "items", "disclosure_requests", "feedback",
+    "annual_reports", "site", "backoffice",
 )
 
 

@@ -12,7 +12,7 @@ from disclosure.access import policy
 # Deleting is rare (office administrator only) and must leave a trace that outlives the row.
 RECORDED_DELETIONS = ("items.DisclosureItem", "disclosure_requests.DisclosureRequest")
 # Derived columns that say nothing a reader of the trace needs.
-_NOT_RECORDED = {"search_title", "search_body", "search_vector"}
+_NOT_RECORDED = {"search_title", "search_body", "search_attachments", "search_vector"}
 
 
 def record_deletion(sender, instance, **kwargs):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
@@ -13,8 +14,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from disclosure.access.actions import confirm_device
 
 logger = logging.getLogger("disclosure.security")
 
@@ -55,20 +58,25 @@ def otp_verify(request):
 @never_cache
 @staff_member_required
 def otp_setup(request):
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "验证器应用"}
-    )
+    """Bind an authenticator. Over an existing device only from a session verified with it: with a
+    password alone, a new secret here would be a second factor for whoever holds the password."""
+    if user_has_device(request.user, confirmed=True) and not request.user.is_verified():
+        logger.warning("未经两步验证的会话试图更换设备：%s", request.user.get_username())
+        return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, confirmed=False, name="验证器应用")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            event = confirm_device(request.user, device)
             otp_login(request, device)
-            logger.warning("已绑定两步验证设备：%s", request.user.get_username())
+            logger.warning("两步验证设备%s：%s", event.get_kind_display(), request.user.get_username())
             return redirect(_next_url(request))
         form.add_error("token", "动态口令不正确，请确认手机时间准确后重试。")
     return render(request, "security/otp_setup.html", {
         **admin.site.each_context(request), "form": form, "next": _next_url(request),
         "title": "绑定两步验证", "config_url": device.config_url,
         "secret": base64.b32encode(device.bin_key).decode(),
+        "replacing": user_has_device(request.user, confirmed=True),
     })

@@ -8,12 +8,15 @@ History (who, when, what) is kept by the model's history table: every save names
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from disclosure.access import policy
+from disclosure.access.action_tables import Action as Verb
+from disclosure.access.action_tables import ActionTable
 from disclosure.annual_reports.models import (
     AnnualReport,
     ChannelMetric,
@@ -21,10 +24,9 @@ from disclosure.annual_reports.models import (
     Complaint,
     DocumentCount,
 )
-from disclosure.core.actions import Action as Verb
-from disclosure.core.actions import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
 from disclosure.core.institution import university_name
+from disclosure.workcalendar.workdays import WorkdayCalendar, default_calendar
 
 Status = AnnualReport.Status
 OFFICE = frozenset({policy.Role.OFFICE})
@@ -62,6 +64,32 @@ REPORT_ACTIONS = ActionTable(
              input="reason", input_label="撤回原因"),
     ],
 )
+
+def report_due_on(year: int, calendar: WorkdayCalendar | None = None) -> dt.date:
+    """The day the office must have the report of academic year `year` published by.
+
+    教办函〔2014〕23号: by 31 October. When that is a rest day the office's last chance is the last
+    working day before it: the early side, never the late one.
+    """
+    calendar = calendar or default_calendar()
+    day = dt.date(year + 1, 10, 31)
+    while not calendar.is_workday(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def recompute_report_due(*, calendar: WorkdayCalendar, before: WorkdayCalendar, **_) -> list:
+    """The draft reports whose due date a calendar change moves (nothing is stored: it is derived;
+    the move is recorded with the calendar change)."""
+    from disclosure.workcalendar.services import DateMove
+
+    moves = []
+    for report in AnnualReport.objects.filter(status=Status.DRAFT).only("year", "title"):
+        old, new = report_due_on(report.year, before), report_due_on(report.year, calendar)
+        if old != new:
+            moves.append(DateMove(report.display_title, "年度报告发布期限", old, new))
+    return moves
+
 
 NARRATIVE_FIELDS = (
     "title", "preface", "overview", "proactive_notes", "requests_notes", "evaluation",

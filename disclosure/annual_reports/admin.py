@@ -28,8 +28,8 @@ def _refuse(error: ValidationError):
 class AnnualReportAdmin(DomainHistoryAdmin):
     list_display = ["year", "display_title", "status", "published_at", "published_by", "links"]
     list_filter = ["status"]
-    readonly_fields = ["status", "published_at", "published_by", "created_by", "created_at", "links",
-                       "checks"]
+    readonly_fields = ["status", "due_on", "published_at", "published_by", "created_by", "created_at",
+                       "links", "checks"]
     actions = ["publish_selected"]
     fieldsets = [
         (None, {"fields": ["year", "university", "title", "preface", "signed_on", "links"]}),
@@ -41,7 +41,8 @@ class AnnualReportAdmin(DomainHistoryAdmin):
             "overview", "proactive_notes", "requests_notes", "evaluation", "complaints_notes",
             "problems", "measures", "other_matters",
         ]}),
-        ("发布", {"fields": ["status", "published_at", "published_by", "created_by", "created_at"]}),
+        ("发布", {"fields": ["status", "due_on", "published_at", "published_by", "created_by",
+                           "created_at"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -54,6 +55,12 @@ class AnnualReportAdmin(DomainHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and (obj is None or not obj.is_published)
+
+    @admin.display(description="发布期限")
+    def due_on(self, obj):
+        if obj is None or not obj.year:
+            return "—"
+        return f"{report_services.report_due_on(obj.year):%Y年%m月%d日}（10月31日前的最后一个工作日）"
 
     @admin.display(description="查看")
     def links(self, obj):

@@ -9,3 +9,6 @@ class AnnualReportsConfig(AppConfig):
     verbose_name = "年度报告"
     default_auto_field = "django.db.models.BigAutoField"
 
+
+    def ready(self) -> None:
+        from disclosure.annual_reports import signals  # noqa: F401

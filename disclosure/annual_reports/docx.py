@@ -18,7 +18,15 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from disclosure.annual_reports import charts
-from disclosure.annual_reports.figures import cn_date, exhibits, fmt, front_notes, report_parts
+from disclosure.annual_reports.figures import (
+    cn_date,
+    exhibits,
+    fmt,
+    front_notes,
+    report_parts,
+    satisfaction_text,
+)
+from disclosure.core.hygiene import clean_text
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -39,7 +47,8 @@ def _paragraph(doc, text: str, *, font=BODY_FONT, size=16, bold=False, align=Non
         p.paragraph_format.first_line_indent = Pt(size * 2)
     if align is not None:
         p.alignment = align
-    _font(p.add_run(text), font, size, bold)
+    # .docx is XML: text stored with a control character past `save()` is cleaned here.
+    _font(p.add_run(clean_text(text)), font, size, bold)
     return p
 
 
@@ -67,7 +76,7 @@ def _table(doc, header: list[str], rows: list[list[Any]], *, size=10.5, widths=N
         cell = cells[index]
         paragraph = cell.paragraphs[0]
         paragraph._p.get_or_add_pPr().style = style_id
-        run = paragraph.add_run("" if value is None else str(value))
+        run = paragraph.add_run("" if value is None else clean_text(str(value)))
         if index < columns:
             run.bold = True
         if widths:
@@ -142,6 +151,23 @@ def _exhibit(doc, ex: dict[str, Any], figures: dict[str, Any], site_url: str) ->
         for index in (0, 1, last):
             _merge(top[index], sub[index])
         _merge(top[2], top[last - 1])
+    elif key == "evaluation_opinions":
+        ops = figures["evaluation"]["opinions"]
+        _table(doc, ["项目", "件数"], [
+            *[[k["label"], k["value"]] for k in ops["by_kind"]],
+            ["合计", ops["total"]["value"]], ["按期答复", ops["on_time"]["value"]],
+            ["超过答复期限答复", ops["late"]["value"]], ["正在办理", ops["open"]["value"]],
+        ])
+    elif key == "evaluation_surveys":
+        _table(doc, ["调查", "时间", "有效问卷", "满意度"], [
+            [sv["title"], f"{sv['opens_on']} 至 {sv['closes_on']}", sv["responses"]["value"],
+             satisfaction_text(sv["satisfaction_permille"])]
+            for sv in figures["evaluation"]["surveys"]
+        ])
+    elif key == "evaluation_activities":
+        _table(doc, ["类型", "次数", "参加人次"], [
+            [a["label"], fmt(a), a["participants"]] for a in figures["evaluation"]["activities"]
+        ])
     elif key == "complaints":
         complaints = figures["complaints"]
         header = ["类型", "总计", *[o["label"] for o in complaints[0]["outcomes"]]]

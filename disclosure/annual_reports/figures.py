@@ -9,7 +9,8 @@ office (ChannelMetric, DocumentCount), or `mixed` when a total adds both. What t
 - publications: `Publication` rows dated in the year, of public items;
 - documents issued: items of that `document_kind` produced in the year, whatever their status
   (a document is issued even when it is not disclosed);
-- requests: by `received_on`; complaints by `received_on`.
+- requests: by `received_on`; complaints by `received_on`;
+- opinions (意见箱) by `received_on`, surveys by the day they opened, meetings and visits by `held_on`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from disclosure.disclosure_requests.models import (
     ReplyReason,
     ReplyType,
 )
+from disclosure.feedback.models import EvaluationActivity, Opinion, Survey
+from disclosure.feedback.selectors import survey_results
 from disclosure.items.models import DisclosureItem, Publication
 
 # The item–entry link table: counting through it keeps the figures in the database.
@@ -459,6 +462,109 @@ def fee_figures(year: int) -> dict[str, Any]:
             "amount": f"{amount:.2f}"}
 
 
+# --- part four: evaluation (the opinion box, the survey, meetings and visits) -------------------
+
+def evaluation_figures(year: int) -> dict[str, Any]:
+    """Opinions received in the year by kind, answered on time or late; the surveys that opened in
+    the year with their responses and satisfaction rate; the office's entered meetings and visits.
+
+    An opinion counts in the year of its `received_on`; on time means answered on or before its
+    due date. A survey counts in the year it opened.
+    """
+    start, end = academic_year_bounds(year)
+    opinions = list(
+        Opinion.objects.filter(received_on__gte=start, received_on__lte=end)
+        .values_list("kind", "status", "answered_on", "due_on", "published_at")
+    )
+    by_kind = Counter(kind for kind, *_ in opinions)
+    answered = [(a, d) for _k, status, a, d, _p in opinions if status == Opinion.Status.ANSWERED]
+    late = sum(1 for a, d in answered if d and a > d)
+    open_now = len(opinions) - len(answered)
+    surveys = []
+    for survey in Survey.objects.filter(opens_on__gte=start, opens_on__lte=end).exclude(
+            status=Survey.Status.DRAFT).order_by("opens_on", "id"):
+        results = survey_results(survey, with_texts=False)
+        surveys.append({
+            "title": survey.title,
+            "opens_on": survey.opens_on.isoformat(),
+            "closes_on": survey.closes_on.isoformat(),
+            "responses": figure(results.responses, COUNTED),
+            # Per mille, so that the frozen figures stay integers like every other figure.
+            "satisfaction_permille": (None if results.satisfaction is None
+                                      else round(results.satisfaction * 10)),
+        })
+        surveys[-1]["satisfaction_label"] = satisfaction_text(surveys[-1]["satisfaction_permille"])
+    activities = Counter()
+    participants = Counter()
+    for kind, people in EvaluationActivity.objects.filter(held_on__gte=start, held_on__lte=end) \
+            .values_list("kind", "participants"):
+        activities[kind] += 1
+        participants[kind] += people or 0
+    return {
+        "opinions": {
+            "total": figure(len(opinions), COUNTED),
+            "by_kind": [{"kind": k.value, "label": k.label, **figure(by_kind[k], COUNTED)}
+                        for k in Opinion.Kind],
+            "answered": figure(len(answered), COUNTED),
+            "on_time": figure(len(answered) - late, COUNTED),
+            "late": figure(late, COUNTED),
+            "open": figure(open_now, COUNTED),
+            "published": figure(sum(1 for *_r, p in opinions if p), COUNTED),
+        },
+        "surveys": surveys,
+        "activities": [
+            {"kind": k.value, "label": k.label, **figure(activities[k], ENTERED),
+             "participants": participants[k]}
+            for k in EvaluationActivity.Kind
+        ],
+    }
+
+
+def has_evaluation_data(evaluation: dict[str, Any] | None) -> bool:
+    if not evaluation:
+        return False
+    return bool(evaluation["opinions"]["total"]["value"] or evaluation["surveys"]
+                or any(a["value"] for a in evaluation["activities"]))
+
+
+def satisfaction_text(permille: int | None) -> str:
+    return "—" if permille is None else f"{permille / 10:g}%"
+
+
+def evaluation_sentences(label: str, evaluation: dict[str, Any]) -> list[str]:
+    """Part four's sentences from the figures; empty when the year has no such data (the seed year)."""
+    if not has_evaluation_data(evaluation):
+        return []
+    lines = []
+    ops = evaluation["opinions"]
+    if ops["total"]["value"]:
+        kinds = "、".join(f"{k['label']}{k['value']}件" for k in ops["by_kind"] if k["value"])
+        text = (f"（一）意见箱。{label}，学校信息公开网意见箱收到来信{fmt(ops['total'], '件')}（{kinds}），"
+                f"已答复{fmt(ops['answered'], '件')}，其中按期答复{fmt(ops['on_time'], '件')}、"
+                f"超过答复期限的{fmt(ops['late'], '件')}")
+        if ops["open"]["value"]:
+            text += f"，正在办理{fmt(ops['open'], '件')}"
+        if ops["published"]["value"]:
+            text += f"；经整理后公开选登{fmt(ops['published'], '件')}"
+        lines.append(text + "。")
+    else:
+        lines.append(f"（一）意见箱。{label}，学校信息公开网意见箱未收到来信。")
+    if evaluation["surveys"]:
+        parts = []
+        for survey in evaluation["surveys"]:
+            text = f"“{survey['title']}”收到有效问卷{fmt(survey['responses'], '份')}"
+            if survey["satisfaction_permille"] is not None:
+                text += f"，满意度（“满意”和“非常满意”的比例）为{satisfaction_text(survey['satisfaction_permille'])}"
+            parts.append(text)
+        lines.append("（二）网络调查。学校开展信息公开工作满意度网络调查，" + "；".join(parts) + "。")
+    held = [a for a in evaluation["activities"] if a["value"]]
+    if held:
+        lines.append("（三）座谈与调研。学校" + "，".join(
+            f"开展{a['label']}{fmt(a, '次')}" + (f"（参加{a['participants']}人次）" if a["participants"] else "")
+            for a in held) + "，听取师生和社会公众对信息公开工作的意见建议。")
+    return lines
+
+
 # --- part five: complaints ----------------------------------------------------------------------
 
 def complaint_figures(year: int) -> list[dict[str, Any]]:
@@ -515,6 +621,7 @@ def compute_figures(year: int, *, report: AnnualReport | None = None) -> dict[st
         "portal": item_figures(year),
         "documents": document_figures(year),
         "requests": requests,
+        "evaluation": evaluation_figures(year),
         "complaints": complaint_figures(year),
         "checklist": checklist_figures(year),
         "fees": fee_figures(year),
@@ -558,29 +665,6 @@ def consistency_checks(figures: dict[str, Any], report: AnnualReport | None = No
     if balance:
         checks.append(balance)
     return checks
-
-
-def chart_bars(rows: list[dict[str, Any]], *, width: int = 640, bar: int = 18, label_width: int = 190):
-    """Geometry for a horizontal bar chart drawn as inline SVG (no script, prints as is)."""
-    peak = max((r["value"] for r in rows), default=0) or 1
-    span = width - label_width - 60
-    return {
-        "width": width,
-        "height": len(rows) * (bar + 6) + 6,
-        "label_width": label_width,
-        "bars": [
-            {
-                "label": r["label"],
-                "value": r["value"],
-                "y": 6 + i * (bar + 6),
-                "text_y": 6 + i * (bar + 6) + bar - 4,
-                "w": round(span * r["value"] / peak, 1),
-                "value_x": label_width + round(span * r["value"] / peak, 1) + 6,
-                "h": bar,
-            }
-            for i, r in enumerate(rows)
-        ],
-    }
 
 
 # --- words: the sentences both the web page and the .docx print ---------------------------------
@@ -760,7 +844,9 @@ def report_parts(report, figures: dict[str, Any]) -> list[dict[str, Any]]:
         ("overview", "工作概述", report.overview.splitlines()),
         ("proactive", "主动公开情况", proactive_paragraphs(report, figures)),
         ("requests", "依申请公开和不予公开情况", request_paragraphs(report, figures)),
-        ("evaluation", "对信息公开的评议情况", report.evaluation.splitlines()),
+        # Reports frozen before the opinion box existed have no evaluation figures: their text stays.
+        ("evaluation", "对信息公开的评议情况",
+         evaluation_sentences(figures["label"], figures.get("evaluation")) + report.evaluation.splitlines()),
         ("complaints", "因学校信息公开工作受到举报、复议、诉讼的情况", complaint_paragraphs(report, figures)),
         ("problems", "存在问题及改进措施",
          report.problems.splitlines() + report.measures.splitlines()),
@@ -832,6 +918,9 @@ def exhibits(figures: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     portal = figures["portal"]
     channel_rows = [{"label": c["channel"], "value": c["items"]["value"]}
                     for c in figures["channels"] if c["items"]["value"]]
+    # Reports frozen before the opinion box existed, or years without such data, show no part-four tables.
+    evaluation = figures.get("evaluation")
+    evaluation_shown = has_evaluation_data(evaluation)
     planned = {
         "proactive": [
             ("chart", "portal_by_month", f"{PORTAL_ITEMS}按月份统计", _bars(portal["by_month"])),
@@ -844,6 +933,11 @@ def exhibits(figures: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         "requests": [
             ("table", "requests", "依申请公开情况", True),
             ("chart", "request_outcomes", "依申请公开办理结果", _bars(figures["requests"]["outcomes"])),
+        ],
+        "evaluation": [
+            ("table", "evaluation_opinions", "意见箱来信情况", evaluation_shown),
+            ("table", "evaluation_surveys", "网络调查", evaluation_shown and bool(evaluation["surveys"])),
+            ("table", "evaluation_activities", "座谈与调研", evaluation_shown),
         ],
         "complaints": [("table", "complaints", "因信息公开工作受到举报、复议、诉讼情况", True)],
         "checklist": [("table", "checklist",

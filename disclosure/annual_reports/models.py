@@ -7,18 +7,18 @@ The academic year runs from 1 September to 31 August; `year` is the year it star
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from disclosure.annual_reports.years import ReportYearValidator
 from disclosure.catalogue.models import Channel, ChannelSection, ChecklistEntry
 from disclosure.core.institution import university_name
 from disclosure.items.models import DisclosureItem
 
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+YEAR_VALIDATORS = [ReportYearValidator()]
 
 
 def academic_year_label(year: int) -> str:

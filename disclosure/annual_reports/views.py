@@ -16,7 +16,6 @@ from disclosure.access import policy
 from disclosure.annual_reports.docx import build_report_docx
 from disclosure.annual_reports.figures import (
     SOURCE_LABELS,
-    chart_bars,
     cn_date,
     compliance,
     compute_figures,
@@ -25,6 +24,7 @@ from disclosure.annual_reports.figures import (
     report_parts,
 )
 from disclosure.annual_reports.models import AnnualReport, academic_year_label
+from disclosure.core.charts import chart_bars
 
 
 class ReportListView(ListView):

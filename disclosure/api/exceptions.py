@@ -2,9 +2,12 @@
 
     {"code": "invalid", "message": "请求参数有误。", "errors": {"year": ["请输入..."]}}
 
-`errors` is present only when there are per-field messages. The services' named errors become the
-matching status: a refused transition or a stale version is a conflict (409), a role that may not
-take the step is 403, other validation is 400.
+`errors` is present only when there are per-field messages. What the schema states (types,
+formats, lengths, ranges, enums, required fields) is checked by the serializers and filters: a request
+that breaks it is 400, so a client that follows the schema never sees one. What the schema cannot
+state (rules between fields, check digits, a code that names nothing) is checked by the forms and
+the services: their `ValidationError` is 422. A refused transition or a stale version is a conflict
+(409), a role that may not take the step is 403.
 """
 
 from __future__ import annotations
@@ -27,8 +30,25 @@ DEFAULT_MESSAGES = {
     status.HTTP_406_NOT_ACCEPTABLE: "无法按请求的格式返回数据。",
     status.HTTP_409_CONFLICT: "当前状态不允许此操作。",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "不支持的请求内容类型，请使用 JSON。",
+    status.HTTP_422_UNPROCESSABLE_ENTITY: "提交的数据格式正确，但不符合办理规则。",
     status.HTTP_429_TOO_MANY_REQUESTS: "请求过于频繁，请稍后再试。",
 }
+
+
+# Every `code` an error body can carry; the schema lists them (schema.py).
+ERROR_CODES = (
+    "invalid", "parse_error", "not_authenticated", "authentication_failed", "permission_denied",
+    "not_found", "method_not_allowed", "not_acceptable", "conflict", "transition_not_allowed",
+    "unsupported_media_type", "unprocessable", "throttled", "error",
+)
+
+
+class Unprocessable(exceptions.ValidationError):
+    """Well-formed input that a rule beyond the schema refuses (see the module's docstring)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = DEFAULT_MESSAGES[status.HTTP_422_UNPROCESSABLE_ENTITY]
+    default_code = "unprocessable"
 
 
 class Conflict(exceptions.APIException):
@@ -58,7 +78,7 @@ def _translate(exc: Exception) -> Exception:
         detail: dict[str, list[str]] = dict(fields)
         if general:
             detail["non_field_errors"] = general
-        return exceptions.ValidationError(detail or DEFAULT_MESSAGES[400])
+        return Unprocessable(detail or DEFAULT_MESSAGES[422])
     if isinstance(exc, Http404):
         return exceptions.NotFound(DEFAULT_MESSAGES[404])
     if isinstance(exc, DjangoPermissionDenied):
@@ -82,16 +102,21 @@ def api_exception_handler(exc: Exception, context) -> Response | None:
     if response is None:
         return None  # a real bug: let it surface as a 500 and be logged
     code = "error"
-    if isinstance(exc, exceptions.APIException):
+    if isinstance(exc, Unprocessable):
+        code = "unprocessable"
+    elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "invalid"
+    if code not in ERROR_CODES:
+        code = "error"
     data = response.data
     body: dict = {"code": code}
     if isinstance(data, dict) and set(data) == {"detail"}:
         body["message"] = str(data["detail"])
     elif isinstance(data, dict):
         general = _flatten(data.get("non_field_errors", []))
-        body["message"] = general[0] if general else DEFAULT_MESSAGES[400]
+        body["message"] = general[0] if general else DEFAULT_MESSAGES.get(
+            response.status_code, DEFAULT_MESSAGES[400])
         body["errors"] = {name: _flatten(value) for name, value in data.items()}
     else:
         messages = _flatten(data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.core.validators import RegexValidator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,19 +16,102 @@ from disclosure.catalogue.models import (
     ChecklistEntry,
     Department,
 )
+from disclosure.core.spamguard import HONEYPOT_FIELD, TIMESTAMP_FIELD
+from disclosure.core.validators import validate_attachment_file
+from disclosure.disclosure_requests import actions as request_services
+from disclosure.disclosure_requests.clock import RECEIPT_RULES
+from disclosure.disclosure_requests.forms import DisclosureRequestForm
 from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
-    ApplicantType,
     DisclosureRequest,
     ReplyReason,
     ReplyType,
     RequestEvent,
 )
 from disclosure.items.models import Attachment, DisclosureItem, Publication
+from disclosure.workcalendar.validators import (
+    COUNTABLE_DATE_MESSAGE,
+    COUNTABLE_DATE_PATTERN,
+    validate_countable_date,
+)
+
+from .exceptions import Unprocessable
+from .filters import CHECKLIST_ENTRIES, DEPARTMENT_CODE_PATTERN
 
 
 def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
+
+
+# ---- Input: the types the schema states, and nothing else ----
+
+
+def _type_error(field: serializers.Field, value) -> str | None:
+    """Why `value` is not of the JSON type the schema declares for `field`, or None.
+
+    DRF turns 5 into "5", "true" into True and "7" into 7; a client that sends the wrong type has a
+    bug it should hear about, and the schema promises the type.
+    """
+    if value is None:
+        return None  # allow_null decides, with its own message
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
+        if not isinstance(value, list):
+            return "应为数组。"
+        child = getattr(field, "child_relation", None) or field.child
+        return next((e for e in (_type_error(child, v) for v in value) if e), None)
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "应为布尔值（true 或 false）。"
+    if isinstance(field, serializers.IntegerField) or (
+        isinstance(field, serializers.SlugRelatedField) and _slug_is_integer(field)
+    ):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "应为整数。"
+    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.DateField
+                  | serializers.SlugRelatedField):
+        return None if isinstance(value, str) else "应为字符串。"
+    return None
+
+
+def _slug_is_integer(field: serializers.SlugRelatedField) -> bool:
+    model_field = field.queryset.model._meta.get_field(field.slug_field)
+    return model_field.get_internal_type().endswith("IntegerField")
+
+
+class InputSerializer(serializers.Serializer):
+    """What a client sends: each value of the JSON type the schema states, never coerced."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {
+                name: [message]
+                for name, field in self.fields.items()
+                if not field.read_only and name in data
+                and (message := _type_error(field, data[name]))
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({
+    "type": "string", "format": "date", "pattern": COUNTABLE_DATE_PATTERN,
+    "description": COUNTABLE_DATE_MESSAGE,
+})
+class CountableDateField(serializers.DateField):
+    """A date that starts or moves a deadline: one the working-day calendar can count from."""
+
+    def __init__(self, **kwargs):
+        kwargs["validators"] = [*kwargs.get("validators", []), validate_countable_date]
+        super().__init__(**kwargs)
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice that is not made yet (stored as "") shown as null, as the schema says."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
 
 
 class DepartmentBriefSerializer(serializers.ModelSerializer):
@@ -60,10 +145,12 @@ class EntryBriefSerializer(serializers.ModelSerializer):
 class AttachmentSerializer(serializers.ModelSerializer):
     size = serializers.IntegerField(read_only=True, help_text="字节数。")
     url = serializers.SerializerMethodField(help_text="下载地址。")
+    searchable = serializers.BooleanField(
+        read_only=True, help_text="附件文字是否已提取并可被全文检索（扫描件等无文字层的文件为 false）。")
 
     class Meta:
         model = Attachment
-        fields = ["title", "size", "content_type", "url"]
+        fields = ["title", "size", "content_type", "url", "searchable"]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj) -> str:
@@ -89,13 +176,18 @@ class ItemSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="门户中的信息页面。")
     attachments = AttachmentSerializer(many=True, read_only=True)
     publications = PublicationSerializer(many=True, read_only=True)
+    publisher = serializers.CharField(read_only=True, label="发布机构",
+                                      help_text="编辑填写的发布机构；未填写时为发布部门。")
+    validity_display = serializers.CharField(source="get_validity_display", read_only=True)
+    scope_display = serializers.CharField(source="get_scope_display", read_only=True)
 
     class Meta:
         model = DisclosureItem
         fields = [
-            "id", "title", "summary", "department", "entries", "document_number", "document_kind",
-            "document_kind_display", "produced_on", "published_at", "changed_on", "updated_at", "url",
-            "attachments", "publications",
+            "id", "index_number", "title", "summary", "department", "publisher", "entries",
+            "document_number", "document_kind", "document_kind_display", "produced_on", "published_at",
+            "changed_on", "updated_at", "disclosure_method", "scope", "scope_display", "validity",
+            "validity_display", "superseded_by", "url", "attachments", "publications",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -197,19 +289,22 @@ class StaffItemDetailSerializer(StaffItemSerializer):
                 for what, before, after in revision_diff(revision)]
 
 
-class ItemWriteSerializer(serializers.Serializer):
+class ItemWriteSerializer(InputSerializer):
     """What staff may set; the services decide what is allowed and save it."""
 
     title = serializers.CharField(label="标题", max_length=300)
     summary = serializers.CharField(label="摘要", allow_blank=True, required=False)
     body = serializers.CharField(label="正文", allow_blank=True, required=False,
                                  help_text="基本 HTML；脚本和事件属性会被清除。")
-    department = serializers.SlugRelatedField(
-        label="发布部门（代码）", slug_field="code", queryset=Department.objects.all()
+    # A code that names no department is known only from the data: 422 (see `department_for`).
+    department = serializers.RegexField(
+        DEPARTMENT_CODE_PATTERN, label="发布部门（代码）", max_length=40,
+        help_text="部门代码，见 /api/v1/departments/。",
     )
-    entries = serializers.SlugRelatedField(
-        label="清单事项序号", slug_field="number", many=True, required=False,
-        queryset=ChecklistEntry.objects.all(),
+    # The checklist's 50 entries are reference data, numbered from 1: every number names one.
+    entries = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=CHECKLIST_ENTRIES), required=False,
+        label="清单事项序号", help_text=f"清单事项序号（1–{CHECKLIST_ENTRIES}）的数组。",
     )
     document_number = serializers.CharField(label="文号", max_length=100, allow_blank=True,
                                             required=False)
@@ -223,38 +318,59 @@ class ItemWriteSerializer(serializers.Serializer):
         label="不予公开理由", choices=DisclosureItem.ExemptionReason.choices, allow_blank=True,
         required=False,
     )
-    produced_on = serializers.DateField(label="信息制作完成或获取之日")
-    changed_on = serializers.DateField(label="变更之日", allow_null=True, required=False)
+    produced_on = CountableDateField(label="信息制作完成或获取之日")
+    changed_on = CountableDateField(label="变更之日", allow_null=True, required=False)
     version = serializers.IntegerField(
         label="版本", required=False, min_value=0, max_value=2**31 - 1, write_only=True,
         help_text="修改时传入读取到的 version：其间他人已修改则返回 409，不会覆盖。",
     )
 
 
-class CommentSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        label="文件", validators=[validate_attachment_file],
+        help_text="multipart/form-data 上传；类型与大小限制同管理后台。上传后由任务提取文字供全文检索。")
+    title = serializers.CharField(label="附件名称", max_length=200, required=False, allow_blank=True,
+                                  help_text="默认使用文件名。")
+    sort_order = serializers.IntegerField(label="排序", min_value=0, required=False, default=0)
+
+
+def department_for(code: str) -> Department:
+    """The department with this code; Unprocessable (422) when there is none."""
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise Unprocessable({"department": ["没有该部门，可用的部门代码见 /api/v1/departments/。"]})
+    return department
+
+
+def entries_for(numbers: list[int]) -> list[ChecklistEntry]:
+    return list(ChecklistEntry.objects.filter(number__in=numbers).order_by("number"))
+
+
+class CommentSerializer(InputSerializer):
     comment = serializers.CharField(label="审核意见", max_length=2000)
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(InputSerializer):
     note = serializers.CharField(label="说明", max_length=2000, allow_blank=True, required=False)
 
 
-class PublishSerializer(serializers.Serializer):
+class PublishSerializer(InputSerializer):
     confirm_review = serializers.BooleanField(
         label="同时登记保密审查", default=False,
         help_text="为 true 时，若尚未登记保密审查，先以当前用户登记再发布。",
     )
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawSerializer(InputSerializer):
     reason = serializers.CharField(label="撤回原因", max_length=2000)
 
 
-class ReferSerializer(serializers.Serializer):
+class ReferSerializer(InputSerializer):
     note = serializers.CharField(label="难以确定公开属性的原因", max_length=2000)
 
 
-class DecideSerializer(serializers.Serializer):
+class DecideSerializer(InputSerializer):
     attribute = serializers.ChoiceField(label="审定后的公开属性", choices=DisclosureItem.Attribute.choices)
     exemption_reason = serializers.ChoiceField(
         label="不予公开理由", choices=DisclosureItem.ExemptionReason.choices, required=False, allow_blank=True,
@@ -262,8 +378,8 @@ class DecideSerializer(serializers.Serializer):
     note = serializers.CharField(label="审定说明", max_length=2000, allow_blank=True, required=False)
 
 
-class RecordChangeSerializer(serializers.Serializer):
-    changed_on = serializers.DateField(label="变更之日")
+class RecordChangeSerializer(InputSerializer):
+    changed_on = CountableDateField(label="变更之日")
     note = serializers.CharField(label="说明", max_length=2000, allow_blank=True, required=False)
 
 
@@ -318,27 +434,48 @@ class ReportDetailSerializer(ReportSerializer):
 # ---- Requests (依申请公开) ----
 
 
-class RequestSubmitSerializer(serializers.Serializer):
-    """For the schema only: the portal's request form validates the input."""
+# What a format can say of the request form's fields; check digits, birth dates and the rules
+# between fields (a contact for organisations, an address for the delivery chosen) cannot be
+# stated in the schema and are answered 400 by the form. Mobile numbers, or landlines with the
+# area code; written without spaces (the portal's form also takes spaces and brackets).
+PHONE_PATTERN = r"^(\+86)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$"
+# An identity number (GB 11643: 17 digits and a check digit or X) or a unified social credit code
+# (GB 32100: 18 characters without I, O, Z, S, V), in capitals.
+ID_NUMBER_PATTERN = r"^(\d{17}[0-9X]|[0-9A-HJ-NP-RTUWXY]{18})$"
+POSTAL_CODE_PATTERN = r"^(\d{6})?$"
 
-    applicant_type = serializers.ChoiceField(choices=ApplicantType.choices, label="申请人类型")
-    applicant_name = serializers.CharField(max_length=100, label="姓名或单位名称")
-    id_number = serializers.CharField(min_length=18, max_length=18,
-                                      label="身份证号码或统一社会信用代码")
-    contact_name = serializers.CharField(max_length=50, required=False, label="联系人",
-                                         help_text="法人或其他组织必填。")
-    phone = serializers.CharField(max_length=30, label="联系电话")
-    email = serializers.EmailField(required=False, label="电子邮箱",
-                                   help_text="获取方式为电子邮件时必填。")
-    postal_address = serializers.CharField(max_length=200, required=False, label="通信地址",
-                                           help_text="获取方式为邮寄时必填。")
-    postal_code = serializers.CharField(max_length=6, required=False, label="邮政编码")
-    description = serializers.CharField(label="所需信息的内容描述")
-    purpose = serializers.CharField(required=False, label="所需信息的用途")
-    preferred_form = serializers.ChoiceField(choices=DisclosureRequest.PreferredForm.choices,
-                                             label="信息的提供形式")
-    delivery = serializers.ChoiceField(choices=DisclosureRequest.Delivery.choices,
-                                       label="获取信息的方式")
+
+def _form_field(name: str, form_field, pattern: str | None = None) -> serializers.Field:
+    """The request form's field as a serializer field: same label, lengths, choices, requiredness."""
+    options = {"label": form_field.label, "required": form_field.required,
+               "help_text": form_field.help_text or None}
+    if isinstance(form_field, forms.ChoiceField):
+        return serializers.ChoiceField(choices=form_field.choices, **options)
+    options["allow_blank"] = not form_field.required
+    options["max_length"] = form_field.max_length
+    if getattr(form_field, "min_length", None):
+        options["min_length"] = form_field.min_length
+    if isinstance(form_field, forms.EmailField):
+        return serializers.EmailField(**options)
+    if pattern:
+        options["validators"] = [RegexValidator(pattern, message=f"{form_field.label}格式不正确。")]
+    return serializers.CharField(**options)
+
+
+class RequestSubmitSerializer(InputSerializer):
+    """The types and formats of a request; the portal's request form then validates it as a whole.
+
+    The fields are the form's own (minus its bot guard), so the two cannot drift apart.
+    """
+
+    def get_fields(self):
+        patterns = {"phone": PHONE_PATTERN, "id_number": ID_NUMBER_PATTERN,
+                    "postal_code": POSTAL_CODE_PATTERN}
+        return {
+            name: _form_field(name, field, patterns.get(name))
+            for name, field in DisclosureRequestForm.base_fields.items()
+            if name not in (HONEYPOT_FIELD, TIMESTAMP_FIELD)
+        }
 
 
 class RequestReceiptSerializer(serializers.ModelSerializer):
@@ -352,9 +489,9 @@ class RequestReceiptSerializer(serializers.ModelSerializer):
                   "due_on"]
 
 
-class RequestLookupSerializer(serializers.Serializer):
+class RequestLookupSerializer(InputSerializer):
     tracking_number = serializers.CharField(max_length=20, label="申请编号")
-    secret = serializers.CharField(max_length=30, label="查询码或联系电话")
+    secret = serializers.CharField(max_length=30, label="查询码")
 
 
 class RequestStepSerializer(serializers.ModelSerializer):
@@ -369,6 +506,7 @@ class RequestStatusSerializer(serializers.ModelSerializer):
     """A request's progress, for whoever holds its number and code. No personal data."""
 
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    reply_type = BlankAsNullChoiceField(choices=ReplyType.choices, help_text="未答复时为 null。")
     reply_type_display = serializers.CharField(source="get_reply_type_display", read_only=True)
     steps = RequestStepSerializer(many=True, read_only=True, source="public_steps")
 
@@ -394,6 +532,9 @@ class StaffRequestSerializer(serializers.ModelSerializer):
     """A request as the disclosure office handles it, applicant included."""
 
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    reply_type = BlankAsNullChoiceField(choices=ReplyType.choices, help_text="未答复时为 null。")
+    reply_reason = BlankAsNullChoiceField(choices=ReplyReason.choices,
+                                          help_text="无理由（如予以公开）或未答复时为 null。")
     events = StaffRequestEventSerializer(many=True, read_only=True)
 
     class Meta:
@@ -408,8 +549,8 @@ class StaffRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-def _on(label="生效日期", required=True):
-    return serializers.DateField(label=label, required=required)
+def _on(label="生效日期", required=True, **kwargs):
+    return CountableDateField(label=label, required=required, **kwargs)
 
 
 def _text(label, required=True, max_length=2000):
@@ -417,42 +558,60 @@ def _text(label, required=True, max_length=2000):
                                  max_length=max_length)
 
 
-class ConfirmReceiptSerializer(serializers.Serializer):
-    received_on = _on("收到申请之日", required=False)
+class ConfirmReceiptSerializer(InputSerializer):
+    received_on = _on("收到申请之日（签收或确认收到之日）", required=False,
+                      help_text=" ".join(RECEIPT_RULES.values()))
     note = _text("说明", required=False)
 
 
-class RequestCorrectionSerializer(serializers.Serializer):
+class RequestCorrectionSerializer(InputSerializer):
     on = _on("发出补正通知之日")
     note = _text("需补正的内容")
     reply_by = _on("补正期限", required=False)
 
 
-class DatedNoteSerializer(serializers.Serializer):
+class DatedNoteSerializer(InputSerializer):
     on = _on()
     note = _text("说明", required=False)
 
 
-class OptionalDatedNoteSerializer(serializers.Serializer):
+class OptionalDatedNoteSerializer(InputSerializer):
     on = _on(required=False)
     note = _text("说明", required=False)
 
 
-class StartConsultationSerializer(serializers.Serializer):
+class StartConsultationSerializer(InputSerializer):
     third_party = _text("征求意见对象", max_length=200)
     on = _on("发出征求意见函之日")
+    letter_received_on = _on("第三方收到征求意见函之日（其 15 个工作日自此起算）", required=False)
     note = _text("说明", required=False)
 
 
-class ExtendRequestSerializer(serializers.Serializer):
-    workdays = serializers.IntegerField(label="延期工作日数", min_value=1, max_value=60)
+class EndConsultationSerializer(serializers.Serializer):
+    on = _on("收到第三方意见之日")
+    letter_received_on = _on("第三方收到征求意见函之日（其 15 个工作日自此起算）", required=False)
+    note = _text("说明", required=False)
+
+
+class ExtendRequestSerializer(InputSerializer):
+    # The bounds come from the service's one setting (`extension_limit`), stated in the schema too.
+    workdays = serializers.IntegerField(
+        label="延期工作日数", min_value=1, max_value=request_services.extension_limit(),
+        error_messages={key: f"延期工作日数应在 1 至 {request_services.extension_limit()} 之间。"
+                        for key in ("min_value", "max_value")},
+    )
     approver = _text("批准人", max_length=50)
     reason = _text("延期理由")
     on = _on("决定延期之日", required=False)
     notified_on = _on("告知申请人之日", required=False)
 
+    def validate_workdays(self, workdays: int) -> int:
+        # The service's rule and sentence (settings' limit), not a number of the API's own.
+        request_services.validate_extension_workdays(workdays)
+        return workdays
 
-class AnswerRequestSerializer(serializers.Serializer):
+
+class AnswerRequestSerializer(InputSerializer):
     reply_type = serializers.ChoiceField(label="答复类型", choices=ReplyType.choices)
     reason = serializers.ChoiceField(label="理由", choices=ReplyReason.choices, required=False,
                                      allow_blank=True)
@@ -461,12 +620,12 @@ class AnswerRequestSerializer(serializers.Serializer):
     on = _on("答复之日", required=False)
 
 
-class WithdrawRequestSerializer(serializers.Serializer):
+class WithdrawRequestSerializer(InputSerializer):
     note = _text("撤回说明")
     on = _on("撤回之日", required=False)
 
 
-class NotProcessedSerializer(serializers.Serializer):
+class NotProcessedSerializer(InputSerializer):
     reason = serializers.ChoiceField(
         label="不予处理理由",
         choices=[(r, ReplyReason(r).label) for r in REPLY_REASONS[ReplyType.NOT_PROCESSED]],

@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from itertools import batched
+from pathlib import PurePosixPath
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -27,13 +28,16 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from disclosure.annual_reports.models import AnnualReport
+from disclosure.annual_reports.years import is_report_year
 from disclosure.catalogue.models import Channel, ChecklistCategory, ChecklistEntry, Department
 from disclosure.core import ratelimit
+from disclosure.core.hygiene import clean_text
 from disclosure.core.spamguard import HONEYPOT_FIELD, TIMESTAMP_FIELD
 from disclosure.disclosure_requests import actions as request_services
 from disclosure.disclosure_requests import views as request_views
@@ -44,12 +48,17 @@ from disclosure.items import selectors
 from disclosure.items.models import Attachment, DisclosureItem, Publication
 
 from . import serializers as s
-from .filters import PublicItemFilter, StaffItemFilter
+from .exceptions import Unprocessable
+from .filters import (
+    ITEM_FILTER_PARAMETERS,
+    MAX_ID,
+    STAFF_ITEM_FILTER_PARAMETERS,
+    PublicItemFilter,
+    StaffItemFilter,
+)
 from .pagination import ItemCursorPagination, StaffItemCursorPagination
 from .permissions import IsDisclosureOffice, IsDisclosureStaff
 
-# Ids beyond a 64-bit integer cannot exist and would overflow the database driver.
-MAX_ID = 2**63 - 1
 EXPORT_CHUNK = 500
 
 
@@ -58,8 +67,10 @@ def _with_related(queryset, *, staff: bool = False):
 
     The public sees reviewed attachments and records only; staff also those of a pending revision.
     """
-    attachments = Attachment.objects.all() if staff else Attachment.objects.live()
+    attachments = (Attachment.objects.all() if staff else Attachment.objects.live()).without_text()
     publications = Publication.objects.all() if staff else Publication.objects.live()
+    # The segmented search columns (the attachments' words run to 400,000 characters) are never shown.
+    queryset = queryset.defer("search_title", "search_body", "search_attachments", "search_vector")
     return queryset.select_related("department").prefetch_related(
         Prefetch("entries", queryset=ChecklistEntry.objects.select_related("category")
                  .only("id", "number", "title", "category__number")),
@@ -76,17 +87,6 @@ def _lookup_id(raw) -> int:
     if not 1 <= pk <= MAX_ID:
         raise Http404
     return pk
-
-
-# The portal's filters take numbers and codes; their schema types cannot be guessed from the model.
-ITEM_FILTER_PARAMETERS = [
-    OpenApiParameter("category", OpenApiTypes.INT, description="清单类别序号（1–10）。"),
-    OpenApiParameter("entry", OpenApiTypes.INT, description="清单事项序号（1–50）。"),
-    OpenApiParameter("department", OpenApiTypes.STR, description="部门代码，见 /api/v1/departments/。"),
-    OpenApiParameter("year", OpenApiTypes.INT, description="发布年份（公历），2010 年至今。"),
-    OpenApiParameter("channel", OpenApiTypes.INT, description="公开渠道 id，见 /api/v1/channels/。"),
-    OpenApiParameter("q", OpenApiTypes.STR, description="关键词，与门户检索相同；多个词以空格分隔，须全部出现。"),
-]
 
 
 class PublicAPIMixin:
@@ -190,7 +190,8 @@ class ChannelListView(PublicAPIMixin, ListAPIView):
 
 
 def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
+    # Stored text may hold control characters written past save(): spreadsheets choke on them.
+    text = "" if value is None else clean_text(str(value))
     # A cell starting like a formula would run in Excel: keep it text.
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
@@ -376,8 +377,10 @@ class ReportViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(reports, many=True).data)
 
     def get_object(self):
-        year = _lookup_id(self.kwargs["year"])
-        obj = self.get_queryset().filter(year=year if year < 10000 else 0).first()
+        year = self.kwargs["year"]
+        if not is_report_year(year):
+            raise Http404
+        obj = self.get_queryset().filter(year=int(year)).first()
         if obj is None:
             raise Http404
         return obj
@@ -421,9 +424,11 @@ class RequestSubmitView(PublicAPIMixin, APIView):
     def post(self, request):
         if not isinstance(request.data, dict):
             raise ValidationError("请以 JSON 对象提交申请。")
+        # Types and formats first, as the schema states them; then the form's rules as a whole.
+        s.RequestSubmitSerializer(data=request.data).is_valid(raise_exception=True)
         form = ApiRequestForm(request.data)
         if not form.is_valid():
-            raise ValidationError(_form_errors(form))
+            raise Unprocessable(_form_errors(form))
         if not ratelimit.hit("request_submit", request, limit=request_views.SUBMIT_LIMIT,
                              window_seconds=request_views.SUBMIT_WINDOW):
             raise Throttled(detail="提交次数过多，请一小时后再试；如有急事请致电信息公开办公室。")
@@ -472,7 +477,8 @@ def _staff_action(summary: str, description: str, request=None):
 
 @extend_schema_view(
     list=extend_schema(summary="（工作人员）可见的公开事项",
-                       description="信息公开办公室和监督部门看到全部事项，部门信息员只看到本部门的。"),
+                       description="信息公开办公室和监督部门看到全部事项，部门信息员只看到本部门的。",
+                       parameters=STAFF_ITEM_FILTER_PARAMETERS),
     retrieve=extend_schema(summary="（工作人员）公开事项详情", responses=s.StaffItemDetailSerializer),
     create=extend_schema(summary="（工作人员）新建公开事项", description="以草稿创建，只能建在本人负责的部门。",
                          request=s.ItemWriteSerializer, responses={201: s.StaffItemDetailSerializer}),
@@ -518,19 +524,43 @@ class StaffItemViewSet(
 
     def create(self, request, *args, **kwargs):
         data = self._input(s.ItemWriteSerializer)
+        data["department"] = s.department_for(data["department"])
         data.pop("version", None)
-        entries = data.pop("entries", [])
+        entries = s.entries_for(data.pop("entries", []))
         item = item_actions.create_item(by=request.user, entries=entries, **data)
         return self._respond(item, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         item = self.get_object()
         data = self._input(s.ItemWriteSerializer, partial=kwargs.get("partial", False))
+        if "department" in data:
+            data["department"] = s.department_for(data["department"])
         version = data.pop("version", None)
         entries = data.pop("entries", None)
+        if entries is not None:
+            entries = s.entries_for(entries)
         item = item_actions.edit_item(item, by=request.user, changes=data, entries=entries,
                                   expected_version=version)
         return self._respond(item)
+
+    @extend_schema(
+        summary="（工作人员）上传附件",
+        description="为事项添加一个附件（multipart/form-data）。规则同管理后台：已发布事项由部门添加的附件"
+                    "进入待审修订，经信息公开办公室发布后才公开。附件文字由任务进程提取后可被检索，"
+                    "事项数据中的 searchable 表示是否已可检索。",
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.StaffItemDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="attachments",
+            parser_classes=[MultiPartParser, FormParser])
+    def upload_attachment(self, request, pk=None):
+        item = self.get_object()
+        data = self._input(s.AttachmentUploadSerializer)
+        upload = data["file"]
+        title = (data.get("title") or "").strip() or PurePosixPath(upload.name).name[:200]
+        row = Attachment(item=item, title=title, file=upload, sort_order=data.get("sort_order", 0))
+        item_actions.save_item_row(row, by=request.user)
+        return self._respond(item, status.HTTP_201_CREATED)
 
 
 def _item_step(name: str, input_serializer, url_path: str, summary: str, description: str):
@@ -673,7 +703,7 @@ REQUEST_STEP_INPUTS = {
     "receive_correction": s.DatedNoteSerializer,
     "lapse_request": s.OptionalDatedNoteSerializer,
     "start_consultation": s.StartConsultationSerializer,
-    "end_consultation": s.DatedNoteSerializer,
+    "end_consultation": s.EndConsultationSerializer,
     "extend_request": s.ExtendRequestSerializer,
     "answer_request": s.AnswerRequestSerializer,
     "mark_not_processed": s.NotProcessedSerializer,

@@ -1,7 +1,7 @@
 """The deadline board: everything with a running working-day clock in a user's scope.
 
 Items owe a publication (15 working days after `produced_on`) or an update (20 after `changed_on`);
-open disclosure requests owe an answer. Each kind is a source in `BOARD_SOURCES`: a callable that
+open disclosure requests and opinions (意见箱) owe an answer. Each kind is a source in `BOARD_SOURCES`: a callable that
 takes a `BoardContext` and yields `BoardRow`s of what that user may see. The board sits above the
 apps it lists (it imports them; they never import it).
 
@@ -24,6 +24,8 @@ from django.utils import timezone
 from disclosure.access import policy
 from disclosure.disclosure_requests.actions import REQUEST_ACTIONS, STEP_NAMES
 from disclosure.disclosure_requests.models import DisclosureRequest
+from disclosure.feedback.actions import OPINION_ACTIONS
+from disclosure.feedback.models import Opinion
 from disclosure.items.actions import ITEM_ACTIONS, for_action_listing
 from disclosure.items.models import DisclosureItem
 from disclosure.workcalendar.deadlines import DeadlineState
@@ -180,8 +182,29 @@ def request_rows(context: BoardContext) -> Iterable[BoardRow]:
         )
 
 
+def opinion_rows(context: BoardContext) -> Iterable[BoardRow]:
+    """Opinions owed an answer, for the office and the supervisor; number and kind, no words."""
+    if not policy.sees_all_items(context.user):
+        return
+    url = reverse("admin:feedback_opinion_change", args=["__pk__"])
+    for pk, number, kind, department, due, provisional in (
+        Opinion.objects.open().filter(due_on__isnull=False).order_by()
+        .values_list("pk", "number", "kind", "forwarded_to__name", "due_on", "due_provisional")
+    ):
+        yield BoardRow(
+            kind="答复意见",
+            title=f"{number}（{Opinion.Kind(kind).label}）",
+            department_id=None,
+            department_name=f"意见箱（转{department}）" if department else "意见箱",
+            due=due,
+            url=url.replace("__pk__", str(pk)),
+            provisional=provisional,
+            subject=("opinion", pk),
+        )
+
+
 # The sources of open deadlines; each filters by what `context.user` may see.
-BOARD_SOURCES: list[BoardSource] = [item_rows, request_rows]
+BOARD_SOURCES: list[BoardSource] = [item_rows, request_rows, opinion_rows]
 
 
 def _item_steps(items: Iterable[DisclosureItem], user, today) -> dict[int, list[NextStep]]:
@@ -204,10 +227,19 @@ def _request_steps(requests: Iterable[DisclosureRequest], user, today) -> dict[i
     return steps
 
 
+def _opinion_steps(opinions: Iterable[Opinion], user, today) -> dict[int, list[NextStep]]:
+    return {
+        opinion.pk: [NextStep(a.label, reverse("admin:feedback_opinion_step", args=[opinion.pk, a.name]))
+                     for a in OPINION_ACTIONS.available(opinion, user, today=today)]
+        for opinion in opinions
+    }
+
+
 # Per kind of row: how to fetch the shown objects in one query, and the steps of its action table.
 NEXT_STEPS = {
     "item": (lambda pks: for_action_listing(DisclosureItem.objects.filter(pk__in=pks)), _item_steps),
     "request": (lambda pks: DisclosureRequest.objects.filter(pk__in=pks), _request_steps),
+    "opinion": (lambda pks: Opinion.objects.filter(pk__in=pks), _opinion_steps),
 }
 
 

@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from disclosure.core import cache
+        from disclosure.core import cache, checks  # noqa: F401
 
         cache.connect_purge_signals()

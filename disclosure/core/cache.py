@@ -41,7 +41,7 @@ GENERATION_MEMO_SECONDS = 1.0
 # Never cached: the back office, downloads (their own permission check) and anything personal.
 EXCLUDED_PREFIXES = ("/admin/", "/attachments/", "/media/", "/static/", "/accounts/")
 # The security headers are added afresh to every response by the middleware around this one.
-_HEADERS_KEPT = ("Content-Type", "Content-Language", "Link")
+_HEADERS_KEPT = ("Content-Type", "Content-Language", "Link", "Vary")
 # Backends that every process of every replica reaches, subclasses included. Anything else (local
 # memory, dummy, files on one replica's disk, a backend nobody vouched for) keeps pages uncached.
 SHARED_BACKENDS = frozenset({
@@ -202,8 +202,12 @@ def cache_public_page(view):
 class PublicPageCacheMiddleware:
     """The same cache for every public page.
 
-    Goes after AuthenticationMiddleware (it asks who the visitor is) and after every middleware that
-    adds headers or cookies (security, CSP, CSRF, X-Frame-Options): those run on a hit as well.
+    Goes below the middleware that add headers to every answer (security, CSP, Cache-Control,
+    X-Frame-Options: they run on a hit as well) and above the session, locale, CSRF, authentication
+    and messages middleware: a hit is decided from the raw request (no session or message cookie, no
+    Authorization header) and costs none of their work. On a miss they run below it, and what they
+    did to the request and the response (a CSRF token, a cookie, `Vary`) is what decides whether the
+    page may be stored.
     """
 
     def __init__(self, get_response):
@@ -214,7 +218,8 @@ class PublicPageCacheMiddleware:
 
 
 # Everything the public site shows comes from these models (and the items' entries). Any change to
-# one of them orphans every cached public page once its transaction commits: nothing has to know
+# one of them (for a model with `touches_public_pages(update_fields)`, any change it says is seen by
+# the public) orphans every cached public page once its transaction commits: nothing has to know
 # which pages showed the row, so no page is forgotten (a withdrawn item, a new report, the guide).
 PUBLIC_CONTENT = (
     "items.DisclosureItem",
@@ -226,12 +231,19 @@ PUBLIC_CONTENT = (
     "catalogue.Channel",
     "catalogue.ChannelSection",
     "site.Page",
+    "site.SiteSettings",
     "annual_reports.AnnualReport",
+    "feedback.Opinion",
+    "feedback.Survey",
 )
 
 
-def _public_content_changed(sender, **kwargs):
-    purge_public_pages()
+def _public_content_changed(sender, instance=None, update_fields=None, **kwargs):
+    # A model whose rows are only partly public (opinions: the published ones) says which changes
+    # reach a public page, so that a new private row does not orphan every cached page.
+    touches = getattr(instance, "touches_public_pages", None)
+    if touches is None or touches(update_fields):
+        purge_public_pages()
 
 
 def connect_purge_signals() -> None:

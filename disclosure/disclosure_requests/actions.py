@@ -23,17 +23,24 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.access import policy
-from disclosure.core.actions import Action as Verb
-from disclosure.core.actions import ActionTable
+from disclosure.access.action_tables import Action as Verb
+from disclosure.access.action_tables import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
-from disclosure.disclosure_requests.clock import RequestClock, clock_for
+from disclosure.core.institution import institution
+from disclosure.core.mail import queue_mail
+from disclosure.core.models import OutgoingMail
+from disclosure.disclosure_requests.clock import (
+    RequestClock,
+    clock_for,
+    received_on_for,
+    third_party_limit,
+)
 from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
     ConsultationPause,
@@ -45,12 +52,7 @@ from disclosure.disclosure_requests.models import (
     RequestCounter,
     RequestEvent,
 )
-from disclosure.workcalendar.workdays import (
-    WorkdayCalendar,
-    add_workdays,
-    default_calendar,
-    next_workday,
-)
+from disclosure.workcalendar.workdays import WorkdayCalendar, add_workdays
 
 logger = logging.getLogger(__name__)
 
@@ -239,19 +241,6 @@ def _check_date(on: dt.date, *, not_before: dt.date, label: str) -> None:
 # ---- Receipt ----
 
 
-def received_on_for(submitted_at: dt.datetime, calendar: WorkdayCalendar | None = None) -> dt.date:
-    """The day an online submission counts as received: that day, or the next working day when it
-    arrives on a rest day or after office hours."""
-    calendar = calendar or default_calendar()
-    local = timezone.localtime(submitted_at)
-    day = local.date()
-    if not calendar.is_workday(day):
-        return next_workday(day, calendar)
-    if local.hour >= rule("OFFICE_CLOSES_AT_HOUR", 17):
-        return next_workday(day + dt.timedelta(days=1), calendar)
-    return day
-
-
 def _take_number(year: int) -> tuple[int, str]:
     """The next sequence number of `year`; the counter row stays locked until the commit."""
     RequestCounter.objects.get_or_create(year=year)
@@ -279,11 +268,13 @@ def receive_request(*, by=None, received_on: dt.date | None = None,
     submitted_at = submitted_at or timezone.now()
     if by is None:
         fields["channel"] = DisclosureRequest.Channel.ONLINE
-        received_on = received_on_for(submitted_at)
-    elif received_on is None:
-        received_on = received_on_for(submitted_at)
-    else:
+        received_on = None  # the public cannot choose its own received date
+    elif received_on is not None:
         _require(received_on <= _today(), "收到申请之日不能晚于今天。")
+    received_on = received_on_for(
+        fields.get("channel", DisclosureRequest.Channel.ONLINE), submitted_at=submitted_at,
+        recorded_on=received_on,
+    )
     request = DisclosureRequest(
         submitted_at=submitted_at, received_on=received_on, created_by=by,
         check_code=new_check_code(), **fields,
@@ -299,9 +290,7 @@ def receive_request(*, by=None, received_on: dt.date | None = None,
     request.save()
     _record(request, Action.RECEIVED, by=by, on=received_on, channel=request.channel,
             due_on=request.due_on)
-    if request.email:
-        pk = request.pk
-        transaction.on_commit(lambda: send_receipt(pk))
+    queue_receipt(request)
     return request
 
 
@@ -317,7 +306,9 @@ def confirm_receipt(request: DisclosureRequest, *, by, received_on: dt.date | No
         if request.channel == DisclosureRequest.Channel.ONLINE:
             _require(received_on >= timezone.localtime(request.submitted_at).date(),
                      "收到申请之日不能早于提交之日。")
-        request.received_on = received_on
+        # The date signed for or confirmed, as the channel's rule says (clock.RECEIPT_RULES).
+        request.received_on = received_on_for(request.channel, submitted_at=request.submitted_at,
+                                              recorded_on=received_on)
     request.receipt_confirmed_at, request.receipt_confirmed_by = timezone.now(), by
     _save(request, ["received_on", "receipt_confirmed_at", "receipt_confirmed_by"])
     _record(request, Action.RECEIPT_CONFIRMED, by=by, on=request.received_on, note=note,
@@ -395,7 +386,7 @@ def lapse_request(request: DisclosureRequest, *, by, on: dt.date | None = None,
 
 @transaction.atomic
 def start_consultation(request: DisclosureRequest, *, by, third_party: str, on: dt.date,
-                       note: str = "") -> ConsultationPause:
+                       note: str = "", letter_received_on: dt.date | None = None) -> ConsultationPause:
     """The consultation letter went out on `on`: the clock stands still until the answer."""
     request = _locked(request)
     REQUEST_ACTIONS.check("start_consultation", request, by)
@@ -405,18 +396,21 @@ def start_consultation(request: DisclosureRequest, *, by, third_party: str, on: 
     _check_date(on, not_before=max(_clock_start(request), last.answered_on if last else dt.date.min),
                 label="发函日期")
     _require(request.due_on is None or on <= request.due_on, "答复期限已过，不能再征求意见停止计时。")
+    if letter_received_on is not None:
+        _check_date(letter_received_on, not_before=on, label="第三方收到征求意见函之日")
     pause = ConsultationPause.objects.create(request=request, third_party=third_party[:200],
-                                             letter_sent_on=on, note=note)
+                                             letter_sent_on=on, letter_received_on=letter_received_on,
+                                             note=note)
     request.status = Status.CONSULTING
     _save(request, ["status"])
     _record(request, Action.CONSULTATION_STARTED, by=by, on=on, note=note, pause=pause.pk,
-            due_on=request.due_on)
+            letter_received_on=letter_received_on, due_on=request.due_on)
     return pause
 
 
 @transaction.atomic
-def end_consultation(request: DisclosureRequest, *, by, on: dt.date,
-                     note: str = "") -> DisclosureRequest:
+def end_consultation(request: DisclosureRequest, *, by, on: dt.date, note: str = "",
+                     letter_received_on: dt.date | None = None) -> DisclosureRequest:
     """The third party answered on `on` (or its time ran out): the clock runs again."""
     request = _locked(request)
     REQUEST_ACTIONS.check("end_consultation", request, by)
@@ -424,16 +418,37 @@ def end_consultation(request: DisclosureRequest, *, by, on: dt.date,
     pause = request.pauses.filter(answered_on__isnull=True).order_by("-letter_sent_on").first()
     _require(pause is not None, "该申请没有正在进行的征求意见。")
     _check_date(on, not_before=pause.letter_sent_on, label="收到意见之日")
+    if letter_received_on is not None:
+        _check_date(letter_received_on, not_before=pause.letter_sent_on,
+                    label="第三方收到征求意见函之日")
+        _require(letter_received_on <= on, "第三方收到征求意见函之日不能晚于收到意见之日。")
+        pause.letter_received_on = letter_received_on
     pause.answered_on = on
-    pause.save(update_fields=["answered_on"])
+    pause.save(update_fields=["answered_on", "letter_received_on"])
     request.status = Status.EXTENDED if request.extension_workdays else Status.RECEIVED
     _save(request, ["status"])
     _record(request, Action.CONSULTATION_ENDED, by=by, on=on, note=note, pause=pause.pk,
-            due_on=request.due_on)
+            letter_received_on=pause.letter_received_on, due_on=request.due_on)
     return request
 
 
 # ---- Extension ----
+
+
+def extension_limit() -> int:
+    """The longest extension in working days (条例 art. 33: at most 15), declared once in settings."""
+    return rule("REQUEST_EXTENSION_MAX_WORKDAYS")
+
+
+def validate_extension_workdays(workdays) -> None:
+    """Raise TransitionNotAllowed (a ValidationError) unless 1 ≤ workdays ≤ the limit.
+
+    The admin's step form and the API's serializer call this too, so all three doors refuse the same
+    days with the same sentence.
+    """
+    limit = extension_limit()
+    _require(isinstance(workdays, int) and not isinstance(workdays, bool) and 1 <= workdays <= limit,
+             f"延期工作日数应在 1 至 {limit} 之间。")
 
 
 @transaction.atomic
@@ -443,9 +458,7 @@ def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: s
     request = _locked(request)
     REQUEST_ACTIONS.check("extend_request", request, by)
     _require(request.extension_workdays == 0, "答复期限只能延长一次。")
-    limit = rule("REQUEST_EXTENSION_MAX_WORKDAYS", 15)
-    _require(isinstance(workdays, int) and 1 <= workdays <= limit,
-             f"延期工作日数应在 1 至 {limit} 之间。")
+    validate_extension_workdays(workdays)
     approver, reason = (approver or "").strip(), (reason or "").strip()
     _require(bool(approver), "请填写延期的批准人（信息公开工作机构负责人）。")
     _require(bool(reason), "请填写延期理由。")
@@ -465,9 +478,7 @@ def extend_request(request: DisclosureRequest, *, by, workdays: int, approver: s
     _record(request, Action.EXTENDED, by=by, on=on, note=reason, workdays=workdays,
             approver=approver, original_due=original_due, due_on=request.due_on,
             notified_on=notified_on)
-    if request.email:
-        pk = request.pk
-        transaction.on_commit(lambda: send_update(pk, "您的信息公开申请答复期限已依法延长"))
+    queue_update(request, "您的信息公开申请答复期限已依法延长")
     return request
 
 
@@ -513,9 +524,7 @@ def answer_request(request: DisclosureRequest, *, by, reply_type: str, reason: s
     late = request.due_on is not None and on > request.due_on
     _record(request, Action.ANSWERED if target == Status.ANSWERED else Action.NOT_PROCESSED,
             by=by, on=on, reply_type=reply_type, reason=reason, late=late)
-    if request.email:
-        pk = request.pk
-        transaction.on_commit(lambda: send_update(pk, "您的信息公开申请已答复"))
+    queue_update(request, "您的信息公开申请已答复")
     return request
 
 
@@ -590,6 +599,8 @@ def generate_reply_letter(request: DisclosureRequest, *, by, kind: str | None = 
                     ContentFile(letters.render_letter_pdf(request, kind, number=number)), save=False)
     letter.save()
     _record(request, Action.LETTER_GENERATED, by=by, kind=kind, letter=letter.pk)
+    queue_update(request, f"您的信息公开申请{letter.get_kind_display()}已出具",
+                 kind=OutgoingMail.Kind.LETTER)
     return letter
 
 
@@ -645,26 +656,69 @@ def deliver_letter(request: DisclosureRequest, *, by, letter: int, via: str, on:
     found.save(update_fields=["delivered_via", "delivered_on", "postal_tracking"])
     _record(request, Action.LETTER_DELIVERED, by=by, on=on, note=note, letter=found.pk, via=via,
             postal_tracking=postal_tracking)
-    if via in (ReplyLetter.Delivery.ONLINE, ReplyLetter.Delivery.EMAIL) and request.email:
-        pk, title = request.pk, found.get_kind_display()
-        transaction.on_commit(lambda: send_update(pk, f"您的信息公开申请{title}已送达"))
+    if via in (ReplyLetter.Delivery.ONLINE, ReplyLetter.Delivery.EMAIL):
+        queue_update(request, f"您的信息公开申请{found.get_kind_display()}已送达",
+                     kind=OutgoingMail.Kind.LETTER)
     return found
 
 
-def recompute_request_deadlines(*, calendar: WorkdayCalendar, by=None, reason: str) -> int:
-    """Recompute every open request's due date after a calendar change; record each that moved."""
-    moved = 0
+def recompute_request_deadlines(*, calendar: WorkdayCalendar, before: WorkdayCalendar | None = None,
+                                by=None, reason: str, dry_run: bool = False) -> list:
+    """Recompute every open request's calendar-dependent dates after a calendar change.
+
+    The received date of an online request the office has not confirmed (submitted on a rest day
+    or after hours), the reply due date, the correction ask-by date while a correction may still be
+    asked, and the limit of each third party not yet answered. Returns the moves (`DateMove`);
+    unless `dry_run`, saves them and records them on the request (old → new).
+    """
+    from disclosure.workcalendar.services import DateMove
+
+    before = before or calendar
+    ask_within = rule("REQUEST_CORRECTION_WITHIN_WORKDAYS", 7)
+    third_party_days = rule("THIRD_PARTY_REPLY_WORKDAYS", 15)
+    moves = []
     for request in DisclosureRequest.objects.open().prefetch_related("pauses").iterator(chunk_size=200):
-        before = (request.due_on, request.due_provisional)
-        if _refresh_due(request, calendar):
-            DisclosureRequest.objects.filter(pk=request.pk).update(
-                due_on=request.due_on, due_provisional=request.due_provisional
-            )
-            _record(request, Action.DEADLINE_RECOMPUTED, by=by, note=reason,
-                    before=str(before[0]), after=str(request.due_on),
-                    provisional=request.due_provisional)
-            moved += 1
-    return moved
+        found = []
+        subject = f"申请 {request.tracking_number}"
+        pauses = list(request.pauses.all())
+        untouched = (request.status == Status.RECEIVED and not request.correction_requested_on
+                     and not request.extension_workdays and not pauses)
+        old_received = request.received_on
+        if (untouched and request.channel == DisclosureRequest.Channel.ONLINE
+                and request.receipt_confirmed_at is None):
+            request.received_on = received_on_for(request.channel, submitted_at=request.submitted_at,
+                                                  calendar=calendar)
+            if request.received_on != old_received:
+                found.append(DateMove(subject, "收到申请之日", old_received, request.received_on))
+        if untouched:
+            old = add_workdays(old_received, ask_within, before)
+            new = add_workdays(request.received_on, ask_within, calendar)
+            if old != new:
+                found.append(DateMove(subject, "通知补正截止日", old, new))
+        for pause in pauses:
+            if pause.answered_on is None:
+                old = third_party_limit(pause.letter_sent_on, pause.letter_received_on,
+                                        third_party_days, before)
+                new = third_party_limit(pause.letter_sent_on, pause.letter_received_on,
+                                        third_party_days, calendar)
+                if old != new:
+                    found.append(DateMove(subject, "第三方答复期限", old, new))
+        old_due = request.due_on
+        changed = _refresh_due(request, calendar)
+        if request.due_on != old_due:
+            found.append(DateMove(subject, "答复期限", old_due, request.due_on))
+        moves += found
+        if dry_run or not (found or changed):
+            continue
+        DisclosureRequest.objects.filter(pk=request.pk).update(
+            received_on=request.received_on, due_on=request.due_on,
+            due_provisional=request.due_provisional,
+        )
+        _record(request, Action.DEADLINE_RECOMPUTED, by=by, note=reason,
+                before=str(old_due), after=str(request.due_on),
+                provisional=request.due_provisional,
+                moves=[[m.what, str(m.old), str(m.new)] for m in found])
+    return moves
 
 
 ANONYMISED_NAME = "（已匿名化）"
@@ -709,34 +763,85 @@ def anonymise_request(request: DisclosureRequest, *, by=None) -> DisclosureReque
 
 
 def get_request_for_applicant(tracking_number: str, secret: str) -> DisclosureRequest | None:
-    """The request whose number and check code (or phone) both match; None otherwise, alike for a
-    wrong number and a wrong code so that nobody can learn which numbers exist."""
+    """The request whose number and check code both match; None otherwise, alike for a wrong number
+    and a wrong code so that nobody can learn which numbers exist.
+
+    Only the check code opens it: tracking numbers are sequential and a phone number is known to
+    many, so accepting the phone would make the phone the secret. A lost code is re-sent to the
+    address on file (`resend_check_code`), never shown.
+    """
     request = (DisclosureRequest.objects.filter(tracking_number=tracking_number.strip().upper(),
                                                 anonymised_at__isnull=True)
                .prefetch_related("pauses").first())
     expected_code = request.check_code if request else new_check_code()
-    expected_phone = re.sub(r"\D", "", request.phone) if request else ""
-    given = (secret or "").strip()
-    code_ok = secrets.compare_digest(given.upper().encode(), expected_code.encode())
-    digits = re.sub(r"\D", "", given)
-    phone_ok = len(digits) >= 7 and secrets.compare_digest(digits.encode(), expected_phone.encode())
-    if request is not None and (code_ok or phone_ok):
+    given = (secret or "").strip().upper()
+    code_ok = secrets.compare_digest(given.encode(), expected_code.encode())
+    if request is not None and code_ok:
         return request
     return None
 
 
-# ---- Mail to the applicant (after the commit; never logs personal data) ----
+# At most this many re-sent codes per request a day, whoever asks: the applicant's mailbox is not a
+# target either (the per-address rate limit is the view's).
+CHECK_CODE_RESENDS_PER_DAY = 3
+
+
+def _same_contact(request: DisclosureRequest, contact: str) -> str:
+    """Which contact on file `contact` is ("email", "phone") or "" when it is neither."""
+    given = (contact or "").strip()
+    if request.email and "@" in given:
+        if secrets.compare_digest(given.lower().encode(), request.email.strip().lower().encode()):
+            return "email"
+        return ""
+    digits, on_file = re.sub(r"\D", "", given), re.sub(r"\D", "", request.phone or "")
+    if len(digits) >= 7 and on_file and secrets.compare_digest(digits.encode(), on_file.encode()):
+        return "phone"
+    return ""
+
+
+@transaction.atomic
+def resend_check_code(tracking_number: str, contact: str) -> None:
+    """Send a lost check code to the applicant's e-mail on file, when `contact` is the e-mail or the
+    phone given in the request; recorded as an event. Says nothing back: the caller answers the same
+    sentence whether the number exists, the contact matches or not.
+
+    No e-mail on file: the event asks the office to post the code to the postal address (post is not
+    automatic). The code itself is never written into the event, the log or the answer.
+    """
+    request = (DisclosureRequest.objects.select_for_update()
+               .filter(tracking_number=(tracking_number or "").strip().upper(),
+                       anonymised_at__isnull=True).first())
+    matched = _same_contact(request, contact) if request is not None else ""
+    if not matched:
+        logger.info("check code resend refused: number or contact does not match")
+        return
+    since = timezone.now() - dt.timedelta(days=1)
+    if request.events.filter(action=RequestEvent.Action.CHECK_CODE_RESENT, at__gte=since).count() \
+            >= CHECK_CODE_RESENDS_PER_DAY:
+        logger.warning("check code resend for request %s: daily limit reached", request.pk)
+        return
+    by_mail = bool(request.email)
+    _record(request, RequestEvent.Action.CHECK_CODE_RESENT, by=None,
+            note="查询码已重新发送至登记的电子邮箱。" if by_mail
+            else "申请人未登记电子邮箱：请按登记的通信地址邮寄查询码（系统不会自动邮寄）。",
+            asked_with=matched, sent_by="email" if by_mail else "post_by_office")
+    if by_mail:
+        queue_check_code(request)
+
+
+# ---- Mail to the applicant (kept in the outbox in the same transaction; never logs personal data) ----
 
 
 def _status_url() -> str:
     return reverse("disclosure:request_status")
 
 
-def send_receipt(pk: int) -> None:
-    request = DisclosureRequest.objects.get(pk=pk)
+def queue_receipt(request: DisclosureRequest) -> None:
+    """The applicant's receipt, in the outbox; sent by the worker once the request is committed."""
     if not request.email:
         return
-    university = rule("UNIVERSITY_NAME", "")
+    facts = institution()
+    university = facts.university_name
     lines = [
         f"{request.applicant_name}：",
         "",
@@ -748,12 +853,31 @@ def send_receipt(pk: int) -> None:
     if request.due_on:
         lines.append(f"答复期限：{request.due_on:%Y年%m月%d日}" + ("（暂定）" if request.due_provisional else ""))
     lines += ["", f"您可凭申请编号和查询码在信息公开网查询办理进度：{_status_url()}",
-              f"{university}{rule('OFFICE_NAME', '')}"]
-    _send(request, f"信息公开申请回执（{request.tracking_number}）", "\n".join(lines))
+              f"{university}{facts.office_name}"]
+    queue_mail(to=[request.email], subject=f"信息公开申请回执（{request.tracking_number}）",
+               body="\n".join(lines), kind=OutgoingMail.Kind.RECEIPT)
 
 
-def send_update(pk: int, subject: str) -> None:
-    request = DisclosureRequest.objects.get(pk=pk)
+def queue_check_code(request: DisclosureRequest) -> None:
+    """A lost check code, re-sent to the e-mail on file (asked for by number and contact)."""
+    if not request.email:
+        return
+    facts = institution()
+    body = "\n".join([
+        f"{request.applicant_name}：", "",
+        f"应您的要求，现将信息公开申请 {request.tracking_number} 的查询码再次发送给您。",
+        f"查询码：{request.check_code}", "",
+        f"请凭申请编号和查询码在信息公开网查询办理进度：{_status_url()}",
+        "如果您没有要求重发查询码，请忽略本邮件。",
+        f"{facts.university_name}{facts.office_name}",
+    ])
+    queue_mail(to=[request.email], subject=f"信息公开申请查询码（{request.tracking_number}）", body=body,
+               kind=OutgoingMail.Kind.REQUEST_UPDATE)
+
+
+def queue_update(request: DisclosureRequest, subject: str,
+                 kind: str = OutgoingMail.Kind.REQUEST_UPDATE) -> None:
+    """A notice that the request moved (`subject` says how), in the outbox."""
     if not request.email:
         return
     body = "\n".join([
@@ -761,16 +885,8 @@ def send_update(pk: int, subject: str) -> None:
         f"{subject}（申请编号 {request.tracking_number}）。",
         f"请凭申请编号和查询码在信息公开网查看详情：{_status_url()}",
     ])
-    _send(request, f"{subject}（{request.tracking_number}）", body)
-
-
-def _send(request: DisclosureRequest, subject: str, body: str) -> None:
-    try:
-        send_mail(subject, body, None, [request.email])
-    except Exception as error:  # noqa: BLE001 - the request is saved; a mail outage must not undo it
-        # Not the exception text: an SMTP refusal names the applicant's address.
-        logger.error("mail to the applicant of request %s failed: %s", request.pk,
-                     type(error).__name__)
+    queue_mail(to=[request.email], subject=f"{subject}（{request.tracking_number}）", body=body,
+               kind=kind)
 
 
 # The effect of each verb of REQUEST_ACTIONS, called with the cleaned input of its step page or API

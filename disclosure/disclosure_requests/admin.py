@@ -21,7 +21,7 @@ from disclosure.access import policy
 from disclosure.access.admin_base import DomainAdmin, DomainTabularInline
 from disclosure.disclosure_requests import actions as request_services
 from disclosure.disclosure_requests import letters
-from disclosure.disclosure_requests.clock import clock_for
+from disclosure.disclosure_requests.clock import RECEIPT_RULES, clock_for
 from disclosure.disclosure_requests.models import (
     REPLY_REASONS,
     ConsultationPause,
@@ -36,6 +36,7 @@ from disclosure.disclosure_requests.models import (
     RequestEvent,
 )
 from disclosure.workcalendar import deadlines
+from disclosure.workcalendar.validators import validate_countable_date
 
 PRIVATE_FIELDS = (*request_services.APPLICANT_FIELDS, "description", "purpose", "correction_note",
                   "reply_text", "closing_note", "check_code", "reply_refer_to", "extension_reason")
@@ -65,14 +66,14 @@ class RequestEventInline(DomainTabularInline):
 
 class ConsultationPauseInline(RequestEventInline):
     model = ConsultationPause
-    fields = ["third_party", "letter_sent_on", "answered_on", "note"]
+    fields = ["third_party", "letter_sent_on", "letter_received_on", "answered_on", "note"]
     readonly_fields = fields
     verbose_name_plural = "征求第三方意见"
 
     def get_fields(self, request, obj=None):
         if policy.is_office(request.user):
             return self.fields
-        return ["letter_sent_on", "answered_on"]
+        return ["letter_sent_on", "letter_received_on", "answered_on"]
 
 
 class ReplyLetterInline(DomainTabularInline):
@@ -132,6 +133,10 @@ def _today():
     return timezone.localdate()
 
 
+# Every step's date may start or move a deadline: only dates the working-day calendar can count.
+COUNTABLE = [validate_countable_date]
+
+
 class _StepForm(forms.Form):
     def __init__(self, *args, req=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,38 +144,65 @@ class _StepForm(forms.Form):
 
 
 class ConfirmReceiptForm(_StepForm):
-    received_on = forms.DateField(label="收到申请之日", help_text="网上、信函、传真申请以确认收到之日为准。")
+    received_on = forms.DateField(validators=COUNTABLE, label="收到申请之日（签收或确认收到之日）",
+                                  help_text=" ".join(RECEIPT_RULES.values()))
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CorrectionForm(_StepForm):
-    on = forms.DateField(label="发出补正通知之日", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="发出补正通知之日", initial=_today)
     note = forms.CharField(label="需补正的内容", widget=forms.Textarea(attrs={"rows": 3}))
-    reply_by = forms.DateField(label="补正截止日", required=False, help_text="留空按默认期限计算。")
+    reply_by = forms.DateField(validators=COUNTABLE, label="补正截止日", required=False, help_text="留空按默认期限计算。")
 
 
 class DateNoteForm(_StepForm):
-    on = forms.DateField(label="日期", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="日期", initial=_today)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class WithdrawForm(_StepForm):
-    on = forms.DateField(label="撤回日期", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="撤回日期", initial=_today)
     note = forms.CharField(label="撤回方式与说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+LETTER_RECEIVED_HELP = ("第三方的 15 个工作日自其收到征求意见函之日起算（如邮件签收日）；"
+                        "未填写时按发函之日计算。")
 
 
 class ConsultationForm(_StepForm):
     third_party = forms.CharField(label="征求意见对象", max_length=200)
-    on = forms.DateField(label="发出征求意见函之日", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="发出征求意见函之日", initial=_today)
+    letter_received_on = forms.DateField(validators=COUNTABLE, label="第三方收到征求意见函之日", required=False,
+                                         help_text=LETTER_RECEIVED_HELP)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EndConsultationForm(_StepForm):
+    on = forms.DateField(validators=COUNTABLE, label="收到第三方意见之日", initial=_today,
+                         help_text="第三方逾期未答复的，填写登记之日，征求意见期限届满后恢复计时。")
+    letter_received_on = forms.DateField(validators=COUNTABLE, label="第三方收到征求意见函之日", required=False,
+                                         help_text=LETTER_RECEIVED_HELP)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtensionForm(_StepForm):
-    workdays = forms.IntegerField(label="延期工作日数", min_value=1, max_value=15, initial=15)
+    # The limit is the service's (settings), not a number of this form's own.
+    workdays = forms.IntegerField(label="延期工作日数", min_value=None)
     approver = forms.CharField(label="批准人", max_length=50, help_text="信息公开工作机构负责人。")
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
-    on = forms.DateField(label="决定延期之日", initial=_today)
-    notified_on = forms.DateField(label="告知申请人之日", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="决定延期之日", initial=_today)
+    notified_on = forms.DateField(validators=COUNTABLE, label="告知申请人之日", initial=_today)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = request_services.extension_limit()
+        self.fields["workdays"].initial = limit
+        self.fields["workdays"].widget.attrs.update({"min": 1, "max": limit})
+
+    def clean_workdays(self):
+        workdays = self.cleaned_data["workdays"]
+        request_services.validate_extension_workdays(workdays)
+        return workdays
 
 
 class AnswerForm(_StepForm):
@@ -180,7 +212,7 @@ class AnswerForm(_StepForm):
     text = forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     refer_to = forms.CharField(label="建议咨询的机关", required=False, max_length=200,
                                help_text="非本校信息时填写。")
-    on = forms.DateField(label="答复日期", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="答复日期", initial=_today)
 
 
 class NotProcessedForm(_StepForm):
@@ -189,7 +221,7 @@ class NotProcessedForm(_StepForm):
         choices=[(r, ReplyReason(r).label) for r in REPLY_REASONS[ReplyType.NOT_PROCESSED]],
     )
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    on = forms.DateField(label="日期", initial=_today)
+    on = forms.DateField(validators=COUNTABLE, label="日期", initial=_today)
 
 
 class LetterForm(_StepForm):
@@ -228,7 +260,7 @@ STEP_FORMS = {
     "receive_correction": DateNoteForm,
     "lapse_request": DateNoteForm,
     "start_consultation": ConsultationForm,
-    "end_consultation": DateNoteForm,
+    "end_consultation": EndConsultationForm,
     "extend_request": ExtensionForm,
     "answer_request": AnswerForm,
     "mark_not_processed": NotProcessedForm,

@@ -7,6 +7,8 @@ Rules (../shared/domain/rules.md, 条例 arts. 30–33 as universities apply the
 - A third-party consultation stops the clock. The day the letter goes out still counts (the office
   worked on the request that day); the clock stands still from the next day through the day the answer
   arrives, or through the last of the third party's 15 working days if it answers later or never.
+  Those 15 days run from the day the third party receives the letter (条例 art. 32; `third_party_limit`).
+- The received date itself follows the channel (条例 art. 31; `received_on_for`).
 - One extension of up to 15 working days runs on from the original due date.
 
 `compute_clock` is pure: facts and a calendar in, the due date and the calculation out. The words are
@@ -26,6 +28,7 @@ from disclosure.workcalendar.workdays import (
     add_workdays,
     default_calendar,
     explain_workdays,
+    next_workday,
     workdays_between,
 )
 
@@ -49,11 +52,15 @@ class ClockState(StrEnum):
 
 @dataclass(frozen=True)
 class Pause:
-    """A consultation: the letter went out on `start`; the answer came on `end` (None: not yet)."""
+    """A consultation: the letter went out on `start`; the answer came on `end` (None: not yet).
+
+    `letter_received` is the day the third party received the letter, once the office knows it.
+    """
 
     start: dt.date
     end: dt.date | None = None
     label: str = "征求第三方意见"
+    letter_received: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -93,9 +100,21 @@ def _day_details(explanation: WorkdayExplanation) -> list[str]:
     ]
 
 
+def third_party_limit(
+    sent_on: dt.date, letter_received_on: dt.date | None, workdays: int, calendar: WorkdayCalendar
+) -> dt.date:
+    """The last day of a third party's time to answer (条例 art. 32).
+
+    Its 15 working days run from the day it receives the consultation letter. Until the office
+    records that day, they are counted from the day the letter went out: the limit can only come
+    out early, never late, so the reply deadline that stands still until it is never too late.
+    """
+    return add_workdays(letter_received_on or sent_on, workdays, calendar)
+
+
 def pause_end(pause: Pause, third_party_workdays: int, calendar: WorkdayCalendar) -> tuple[dt.date, bool]:
     """The last day the clock stands still for `pause`, and whether that is the third party's limit."""
-    limit = add_workdays(pause.start, third_party_workdays, calendar)
+    limit = third_party_limit(pause.start, pause.letter_received, third_party_workdays, calendar)
     if pause.end is None or pause.end > limit:
         return limit, True
     return pause.end, False
@@ -260,7 +279,8 @@ def facts_for(request, pauses: Iterable | None = None) -> ClockFacts:
         correction_requested_on=request.correction_requested_on,
         correction_reply_by=request.correction_reply_by,
         corrected_on=request.corrected_on,
-        pauses=tuple(Pause(p.letter_sent_on, p.answered_on) for p in pauses),
+        pauses=tuple(Pause(p.letter_sent_on, p.answered_on, letter_received=p.letter_received_on)
+                     for p in pauses),
         extension_workdays=request.extension_workdays,
         closed_on=None if request.is_open else request.answered_on,
     )
@@ -268,3 +288,51 @@ def facts_for(request, pauses: Iterable | None = None) -> ClockFacts:
 
 def clock_for(request, calendar: WorkdayCalendar | None = None, *, today=None) -> RequestClock:
     return compute_clock(facts_for(request), calendar, today=today)
+
+
+# ---- When a request counts as received (条例 art. 31) ----
+
+# What the received date is, channel by channel: the admin's and the API's help texts read this.
+RECEIPT_RULES = {
+    "in_person": "当面提交的，以提交之日为收到申请之日。",
+    "registered_post": "以邮政挂号信、快递等需签收的方式提交的，以签收之日为收到申请之日。",
+    "letter": "以平常信函提交的，以确认收到之日为收到申请之日。",
+    "online": "网上提交的，以提交之日为收到申请之日；休息日或下班后提交的，为下一个工作日"
+              "（办公室另行确认收到日期的，以确认之日为准）。",
+    "fax": "以传真提交的，以确认收到之日为收到申请之日。",
+    "email": "以电子邮件提交的，以确认收到之日为收到申请之日。",
+}
+
+
+def received_on_for(
+    channel: str,
+    *,
+    submitted_at: dt.datetime,
+    recorded_on: dt.date | None = None,
+    calendar: WorkdayCalendar | None = None,
+    closes_at_hour: int | None = None,
+) -> dt.date:
+    """The day a request counts as received, from its channel (the one rule, 条例 art. 31).
+
+    `recorded_on` is the day the office records: handed in (in person), signed for (registered
+    post), receipt confirmed (ordinary letter, fax, e-mail, or an online request it confirms).
+    Without it: an online submission counts that day, or the next working day when it came on a
+    rest day or after office hours; any other channel counts the day it was logged.
+    """
+    from django.conf import settings
+    from django.utils import timezone
+
+    if recorded_on is not None:
+        return recorded_on
+    local = timezone.localtime(submitted_at)
+    day = local.date()
+    if channel != "online":
+        return day
+    calendar = calendar or default_calendar()
+    if closes_at_hour is None:
+        closes_at_hour = settings.DISCLOSURE.get("OFFICE_CLOSES_AT_HOUR", 17)
+    if not calendar.is_workday(day):
+        return next_workday(day, calendar)
+    if local.hour >= closes_at_hour:
+        return next_workday(day + dt.timedelta(days=1), calendar)
+    return day

@@ -102,8 +102,14 @@ class DisclosureRequestForm(SpamGuardMixin, forms.Form):
         initial=DisclosureRequest.Delivery.EMAIL, widget=forms.RadioSelect,
     )
 
+    # Browsers and assistive tools fill these from the user's own data (WCAG 1.3.5 输入目的).
+    AUTOCOMPLETE = {"applicant_name": "name", "contact_name": "name", "phone": "tel", "email": "email",
+                    "postal_address": "street-address", "postal_code": "postal-code"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, purpose in self.AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs.setdefault("autocomplete", purpose)
         for name, field in self.fields.items():
             field.error_messages["required"] = (
                 "请选择此项。" if isinstance(field, forms.ChoiceField) else "请填写此项。"
@@ -164,25 +170,43 @@ class DisclosureRequestForm(SpamGuardMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class RequestStatusForm(forms.Form):
-    """Tracking number plus check code (or the phone given in the request)."""
+class _TrackingNumberForm(forms.Form):
+    """A tracking number and one more proof; the second field's messages never say which was wrong."""
 
+    wrong_message = "申请编号或查询码不正确。"
     tracking_number = forms.CharField(label="申请编号", max_length=20,
                                       help_text="例如 YSQ-2026-0007。")
-    # Never echoed back into the page: a wrong guess shows nothing of what was typed.
-    secret = forms.CharField(label="查询码或联系电话", max_length=30,
-                             widget=forms.PasswordInput(render_value=False,
-                                                        attrs={"autocomplete": "off"}),
-                             help_text="申请成功时显示并发送到邮箱的查询码，或申请时填写的联系电话。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = "请填写此项。"
-            field.error_messages["max_length"] = "申请编号或查询码不正确。"
+            field.error_messages["max_length"] = self.wrong_message
 
     def clean_tracking_number(self):
         return self.cleaned_data["tracking_number"].strip().upper()
 
+
+class RequestStatusForm(_TrackingNumberForm):
+    """Tracking number plus check code; nothing else opens a request (the phone is no secret)."""
+
+    # Never echoed back into the page: a wrong guess shows nothing of what was typed.
+    secret = forms.CharField(label="查询码", max_length=30,
+                             widget=forms.PasswordInput(render_value=False,
+                                                        attrs={"autocomplete": "off"}),
+                             help_text="申请成功时显示并发送到邮箱的查询码。")
+
     def clean_secret(self):
         return self.cleaned_data["secret"].strip()
+
+
+class CheckCodeResendForm(_TrackingNumberForm):
+    """A lost check code: the tracking number and the e-mail or phone given in the request."""
+
+    wrong_message = "申请编号或联系方式不正确。"
+    contact = forms.CharField(label="登记的电子邮箱或联系电话", max_length=254,
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                              help_text="须与申请时填写的一致。")
+
+    def clean_contact(self):
+        return self.cleaned_data["contact"].strip()

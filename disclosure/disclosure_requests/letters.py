@@ -23,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from disclosure.core.hygiene import clean_text
 from disclosure.core.institution import (
     education_department,
     office_name,
@@ -260,7 +261,8 @@ def compose(request, kind: str, *, number: int | None = None) -> dict:
     title, body = template_for(kind)
     values = values_for(request, kind)
     body = _OLD_CLOSING.sub("", body.rstrip())  # the signature block is the renderer's
-    lines = [_DOUBLED.sub(r"\1", line).strip() for line in fill(body, values).split("\n")]
+    # .docx is XML: text stored with a control character past `save()` is cleaned here (both outputs).
+    lines = [_DOUBLED.sub(r"\1", line).strip() for line in clean_text(fill(body, values)).split("\n")]
     lines = [line for line in lines if line]
     if "{法律依据}" not in body:
         lines.append(f"本答复依据{values['法律依据']}的规定作出。")
@@ -272,7 +274,7 @@ def compose(request, kind: str, *, number: int | None = None) -> dict:
     if kind in (LetterKind.CORRECTION, LetterKind.EXTENSION):
         day = timezone.localdate()
     return {
-        "title": fill(title, values),
+        "title": clean_text(fill(title, values)),
         "number": f"告知书编号：{request.tracking_number}-{number:02d}",
         "addressee": lines[0] if lines and lines[0].endswith("：") else "",
         "paragraphs": lines[1:] if lines and lines[0].endswith("：") else lines,

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from disclosure.core.validators import content_type_for, validate_attachment_file
+from disclosure.workcalendar.validators import validate_countable_date
 
 
 class ApplicantType(models.TextChoices):
@@ -142,7 +143,9 @@ class DisclosureRequest(models.Model):
 
     class Channel(models.TextChoices):
         ONLINE = "online", "网上申请"
-        LETTER = "letter", "信函"
+        # 条例 art. 31 dates a letter by how it came: signed for, or confirmed by the office.
+        REGISTERED_POST = "registered_post", "邮寄（挂号信、快递，需签收）"
+        LETTER = "letter", "平常信函"
         IN_PERSON = "in_person", "当面提交"
         EMAIL = "email", "电子邮件"
         FAX = "fax", "传真"
@@ -202,7 +205,9 @@ class DisclosureRequest(models.Model):
     submitted_at = models.DateTimeField("提交时间", default=timezone.now)
     received_on = models.DateField(
         "收到申请之日",
-        help_text="当面提交为提交之日；邮寄为签收之日；网上、信函、传真为确认收到之日。答复期限自次日起算。",
+        help_text="当面提交为提交之日；挂号信、快递为签收之日；平常信函、传真、电子邮件为确认收到之日；"
+        "网上申请为提交之日（休息日或下班后提交的为下一个工作日）。答复期限自次日起算。",
+        validators=[validate_countable_date],
     )
     receipt_confirmed_at = models.DateTimeField("确认收到时间", null=True, blank=True, editable=False)
     receipt_confirmed_by = models.ForeignKey(
@@ -333,6 +338,10 @@ class ConsultationPause(models.Model):
     )
     third_party = models.CharField("征求意见对象", max_length=200)
     letter_sent_on = models.DateField("发出征求意见函之日")
+    letter_received_on = models.DateField(
+        "第三方收到征求意见函之日", null=True, blank=True,
+        help_text="第三方的 15 个工作日自其收到征求意见函之日起算；未登记时按发函之日计算（期限只会偏早）。",
+    )
     answered_on = models.DateField(
         "收到第三方意见之日", null=True, blank=True,
         help_text="第三方逾期未答复的，征求意见期限届满后恢复计时。",
@@ -348,6 +357,12 @@ class ConsultationPause(models.Model):
                 condition=Q(answered_on__isnull=True) | Q(answered_on__gte=models.F("letter_sent_on")),
                 name="pause_answered_after_sent",
                 violation_error_message="收到意见之日不能早于发函之日。",
+            ),
+            models.CheckConstraint(
+                condition=Q(letter_received_on__isnull=True)
+                | Q(letter_received_on__gte=models.F("letter_sent_on")),
+                name="pause_letter_received_after_sent",
+                violation_error_message="第三方收到征求意见函之日不能早于发函之日。",
             ),
         ]
 
@@ -379,6 +394,7 @@ class RequestEvent(models.Model):
         FEE_RECORDED = "fee_recorded", "登记收费"
         DEADLINE_RECOMPUTED = "deadline_recomputed", "重算期限"
         ANONYMISED = "anonymised", "匿名化"
+        CHECK_CODE_RESENT = "check_code_resent", "重发查询码"
 
     request = models.ForeignKey(
         DisclosureRequest, verbose_name="申请", on_delete=models.CASCADE, related_name="events"

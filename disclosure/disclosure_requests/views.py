@@ -1,6 +1,7 @@
 """The applicant's pages: the request form, its receipt, and the status lookup.
 
-Personal data is shown only to whoever holds the tracking number and its check code (or phone).
+Personal data is shown only to whoever holds the tracking number and its check code; a lost code is
+re-sent to the address on file, never shown.
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from disclosure.core import ratelimit
 from disclosure.disclosure_requests import actions as request_services
+from disclosure.disclosure_requests import application_form as paper
 from disclosure.disclosure_requests.clock import clock_for
 from disclosure.disclosure_requests.forms import (
     DESCRIPTION_MAX_CHARS,
+    CheckCodeResendForm,
     DisclosureRequestForm,
     RequestStatusForm,
 )
@@ -29,8 +33,15 @@ from disclosure.disclosure_requests.models import (
 
 SUBMIT_LIMIT, SUBMIT_WINDOW = 5, 3600
 STATUS_LIMIT, STATUS_WINDOW = 20, 3600
+RESEND_LIMIT, RESEND_WINDOW = 5, 3600
 _CREATED_SESSION_KEY = "disclosure_request_created"
 NOT_FOUND_MESSAGE = "申请编号或查询码不正确，请核对后重试。"
+# One sentence whatever happened (number unknown, contact not on file, mail sent, post needed), so
+# the form cannot be used to learn which numbers exist or whose contact is whose.
+RESEND_MESSAGE = (
+    "如果申请编号与登记的联系方式相符，查询码将发送至申请时登记的电子邮箱；"
+    "未登记电子邮箱的，信息公开办公室将按登记的通信地址邮寄。查询码不会在页面上显示。"
+)
 
 
 def _rule(name, default):
@@ -88,8 +99,8 @@ def request_created(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_status(request):
-    """Tracking number plus check code (or phone): state, deadline and reply. POST only, so that the
-    code never lands in a URL or a log."""
+    """Tracking number plus check code: state, deadline and reply. POST only, so that the code never
+    lands in a URL or a log."""
     if request.method == "GET":
         return render(request, "disclosure/requests/status.html", {"form": RequestStatusForm()})
     form = RequestStatusForm(request.POST)
@@ -116,6 +127,25 @@ def request_status(request):
         lookup=form.cleaned_data,
     )
     return render(request, "disclosure/requests/status.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_code_resend(request):
+    """A lost check code re-sent to the applicant's address on file; the answer is the same sentence
+    whether or not the number exists and the contact matches."""
+    form = CheckCodeResendForm(request.POST if request.method == "POST" else None)
+    context = {"form": form}
+    if request.method == "GET":
+        return render(request, "disclosure/requests/resend.html", context)
+    if not ratelimit.hit("request_code_resend", request, limit=RESEND_LIMIT, window_seconds=RESEND_WINDOW):
+        form.add_error(None, "请求次数过多，请一小时后再试；如有急事请致电信息公开办公室。")
+        return render(request, "disclosure/requests/resend.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "disclosure/requests/resend.html", context, status=400)
+    request_services.resend_check_code(form.cleaned_data["tracking_number"], form.cleaned_data["contact"])
+    context.update(form=CheckCodeResendForm(), done=RESEND_MESSAGE)
+    return render(request, "disclosure/requests/resend.html", context)
 
 
 @never_cache
@@ -196,3 +226,16 @@ PUBLIC_EVENT_ACTIONS = [
     Action.CONSULTATION_ENDED, Action.EXTENDED, Action.ANSWERED, Action.WITHDRAWN,
     Action.NOT_PROCESSED, Action.LETTER_DELIVERED,
 ]
+
+
+@require_http_methods(["GET", "HEAD"])
+def application_form(request, fmt: str):
+    """The application form to print (PDF) or fill in on a computer (.docx), for a letter or a visit."""
+    if fmt == "pdf":
+        content, content_type = paper.render_pdf(), "application/pdf"
+    else:
+        content = paper.render_docx()
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"信息公开申请表.{fmt}")
+    return response

@@ -27,9 +27,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from disclosure.access import policy
+from disclosure.access.action_tables import Action as Verb
+from disclosure.access.action_tables import ActionTable
 from disclosure.catalogue.models import ChecklistEntry
-from disclosure.core.actions import Action as Verb
-from disclosure.core.actions import ActionTable
 from disclosure.core.errors import ConflictError, NotAllowed, TransitionNotAllowed
 from disclosure.items.models import Attachment, DisclosureItem, ItemEvent, ItemRevision, Publication
 
@@ -127,11 +127,13 @@ ITEM_ACTIONS = ActionTable(
 # Fields a department editor may set; the rest are the office's or derived.
 EDITABLE_FIELDS = (
     "title", "summary", "body", "department", "document_number", "document_kind", "attribute",
-    "exemption_reason", "produced_on", "changed_on",
+    "exemption_reason", "produced_on", "changed_on", "issuing_organ", "disclosure_method", "scope",
+    "validity", "superseded_by",
 )
 # What the public sees of an item: a change to any of them after the review needs a new review.
 REVIEWED_FIELDS = ("title", "summary", "body", "department", "document_number", "document_kind",
-                   "attribute", "exemption_reason", "produced_on", "changed_on")
+                   "attribute", "exemption_reason", "produced_on", "changed_on", "issuing_organ",
+                   "disclosure_method", "scope", "validity", "superseded_by")
 
 
 def can_edit_item(user, item: DisclosureItem) -> bool:
@@ -341,6 +343,8 @@ def revision_diff(revision: ItemRevision) -> list[tuple[str, str, str]]:
             return "（空）"
         if name == "department":
             return str(Department.objects.filter(pk=value).first() or value)
+        if name == "superseded_by":
+            return str(DisclosureItem.objects.filter(pk=value).first() or value)
         if name == "entries":
             return "、".join(str(e) for e in ChecklistEntry.objects.filter(pk__in=value)) or "（空）"
         field = DisclosureItem._meta.get_field(name)
@@ -364,6 +368,8 @@ def _deserialise(name: str, value):
         return None
     if name == "department":
         return Department.objects.get(pk=value)
+    if name == "superseded_by":
+        return DisclosureItem.objects.filter(pk=value).first()
     field = DisclosureItem._meta.get_field(name)
     if field.get_internal_type() == "DateField" and isinstance(value, str):
         return dt.date.fromisoformat(value)
@@ -597,28 +603,40 @@ def decide_attribute(
     return item
 
 
-def recompute_item_deadlines(*, calendar, by=None, reason: str) -> int:
-    """Recompute every open item's stored deadlines after a calendar change; record each move."""
-    from disclosure.items import deadlines
+def recompute_item_deadlines(*, calendar, by=None, reason: str, dry_run: bool = False) -> list:
+    """Recompute every open item's publish and update deadlines after a calendar change.
 
-    moved = 0
+    Returns the moves (`DateMove`); unless `dry_run`, saves each item that moved and records the
+    move on it (old → new).
+    """
+    from disclosure.items import deadlines
+    from disclosure.workcalendar.services import DateMove
+
+    moves = []
     items = DisclosureItem.objects.with_open_deadline().only(
-        "id", "produced_on", "changed_on", "publish_due", "update_due", "deadline_provisional",
+        "id", "title", "produced_on", "changed_on", "publish_due", "update_due",
+        "deadline_provisional",
     )
     for item in items.iterator(chunk_size=500):
         before = {"publish_due": item.publish_due, "update_due": item.update_due,
                   "provisional": item.deadline_provisional}
-        if deadlines.refresh_item_deadlines(item, calendar):
-            DisclosureItem.objects.filter(pk=item.pk).update(
-                publish_due=item.publish_due, update_due=item.update_due,
-                deadline_provisional=item.deadline_provisional,
-            )
-            _record(item, Action.DEADLINE_RECOMPUTED, by=by, note=reason,
-                    before={k: str(v) for k, v in before.items()},
-                    after={"publish_due": str(item.publish_due), "update_due": str(item.update_due),
-                           "provisional": str(item.deadline_provisional)})
-            moved += 1
-    return moved
+        if not deadlines.refresh_item_deadlines(item, calendar):
+            continue
+        subject = f"事项“{item.title}”"
+        for field, what in (("publish_due", "公开期限"), ("update_due", "更新期限")):
+            if before[field] != getattr(item, field):
+                moves.append(DateMove(subject, what, before[field], getattr(item, field)))
+        if dry_run:
+            continue
+        DisclosureItem.objects.filter(pk=item.pk).update(
+            publish_due=item.publish_due, update_due=item.update_due,
+            deadline_provisional=item.deadline_provisional,
+        )
+        _record(item, Action.DEADLINE_RECOMPUTED, by=by, note=reason,
+                before={k: str(v) for k, v in before.items()},
+                after={"publish_due": str(item.publish_due), "update_due": str(item.update_due),
+                       "provisional": str(item.deadline_provisional)})
+    return moves
 
 
 def _parse_date(value) -> dt.date:

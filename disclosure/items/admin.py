@@ -52,12 +52,23 @@ class ItemRowInline(DomainTabularInline):
 
 class AttachmentInline(ItemRowInline):
     model = Attachment
-    fields = ["title", "file", "sort_order", "size", "content_type", "pending"]
-    readonly_fields = ["size", "content_type", "pending"]
+    fields = ["title", "file", "sort_order", "size", "content_type", "text_state", "pending"]
+    readonly_fields = ["size", "content_type", "text_state", "pending"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).without_text()
 
     @admin.display(description="公开状态")
     def pending(self, row):
         return "待审核后公开" if row.pending_revision_id else "—"
+
+    @admin.display(description="全文检索")
+    def text_state(self, row):
+        # "无可检索文本" tells the office a scanned PDF needs a text version to be found by search.
+        if not row.pk:
+            return "—"
+        label = row.get_text_status_display()
+        return f"{label}：{row.text_error}" if row.text_error else label
 
 
 class PublicationInline(ItemRowInline):
@@ -183,7 +194,9 @@ class DisclosureItemAdmin(DomainHistoryAdmin):
                     "deadline_column"]
     list_filter = ["status", "attribute", "attribute_referred", "deadline_provisional", "department",
                    "entries__category", "document_kind", ProducedYearFilter]
-    search_fields = ["title", "document_number", "summary"]
+    search_fields = ["title", "document_number", "index_number", "summary"]
+    # A select of every item would be 100,000 options: the successor is looked up by search.
+    autocomplete_fields = ["superseded_by"]
     # The paginator counts the filtered rows once; a second count of the whole table adds nothing
     # the office needs on a list of 100,000 items.
     show_full_result_count = False
@@ -191,13 +204,15 @@ class DisclosureItemAdmin(DomainHistoryAdmin):
     filter_horizontal = ["entries"]
     readonly_fields = ["status", "publish_due", "update_due", "deadline_column", "published_at",
                        "updated_at", "reviewed_by", "reviewed_at", "review_comment",
-                       "withdrawn_reason", "attribute_referred", "version"]
+                       "withdrawn_reason", "attribute_referred", "version", "index_number"]
     inlines = [AttachmentInline, PublicationInline, ItemRevisionInline, ItemEventInline]
     actions = ["submit_selected", "review_selected", "publish_selected", "export_selected_xlsx",
                "export_selected_csv"]
     fieldsets = [
         (None, {"fields": ["title", "department", "entries", "document_number", "document_kind",
                            "summary", "body", "expected_version"]}),
+        ("目录信息", {"fields": ["index_number", "issuing_organ", "disclosure_method", "scope",
+                             "validity", "superseded_by"]}),
         ("公开属性", {"fields": ["attribute", "exemption_reason", "attribute_referred"]}),
         ("日期与期限", {"fields": ["produced_on", "changed_on", "publish_due", "update_due",
                                "deadline_column", "published_at", "updated_at"]}),

@@ -4,13 +4,14 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from disclosure.catalogue.models import Channel, ChannelSection, ChecklistEntry, Department
 from disclosure.core.validators import content_type_for, validate_attachment_file
+from disclosure.workcalendar.validators import validate_countable_date
 
 
 class TsVectorField(SearchVectorField):
@@ -59,6 +60,41 @@ class DisclosureItemQuerySet(models.QuerySet):
         )
 
 
+class IndexCounter(models.Model):
+    """The last sequence number of the index numbers (索引号) given in a year."""
+
+    year = models.PositiveIntegerField("年份", primary_key=True)
+    last = models.PositiveIntegerField("已用到的序号", default=0)
+
+    class Meta:
+        verbose_name = "索引号计数"
+        verbose_name_plural = "索引号计数"
+
+    def __str__(self) -> str:
+        return f"{self.year}：{self.last}"
+
+
+def format_index_number(code: str, year: int, sequence: int) -> str:
+    return f"{code}-{year}-{sequence:05d}"
+
+
+def new_index_number(year: int | None = None) -> str:
+    """The next index number of `year` (the year the information was produced): 学校标识码-年份-序号.
+
+    Taken inside the caller's transaction; the counter row stays locked until the commit, so two
+    items saved at once never get the same number. A rolled-back save leaves a gap, as a paper
+    register would: numbers are never reused.
+    """
+    from disclosure.core.institution import institution
+
+    year = year or timezone.localdate().year
+    IndexCounter.objects.get_or_create(year=year)
+    # An UPDATE takes the row lock at once: two saves cannot read the same value.
+    IndexCounter.objects.filter(year=year).update(last=F("last") + 1)
+    sequence = IndexCounter.objects.values_list("last", flat=True).get(year=year)
+    return format_index_number(institution().university_code or "0", year, sequence)
+
+
 class DisclosureItem(models.Model):
     """One piece of published or publishable information (公开事项)."""
 
@@ -87,7 +123,22 @@ class DisclosureItem(models.Model):
         PARTY_MINUTES = "party_minutes", "党委会纪要"
         PRESIDENT_MINUTES = "president_minutes", "校长办公会议纪要"
 
+    class Validity(models.TextChoices):
+        # Set by the editor: a regulation replaced or repealed stays public, marked, with its successor.
+        VALID = "valid", "有效"
+        VOID = "void", "失效"
+        REVISED = "revised", "已修订"
+        REPEALED = "repealed", "已废止"
+
+    class Scope(models.TextChoices):
+        SOCIETY = "society", "面向社会"
+        CAMPUS = "campus", "校内"
+
     title = models.CharField("标题", max_length=300)
+    index_number = models.CharField(
+        "索引号", max_length=40, unique=True, null=True, blank=True, editable=False,
+        help_text="保存时自动生成：学校标识码-年份-序号，此后不再改变。",
+    )
     summary = models.TextField("摘要", blank=True)
     body = models.TextField(
         "正文", blank=True, help_text="可使用基本 HTML 格式；脚本和事件属性会在保存时被清除。"
@@ -99,6 +150,24 @@ class DisclosureItem(models.Model):
         ChecklistEntry, verbose_name="清单事项", related_name="items", blank=True
     )
     document_number = models.CharField("文号", max_length=100, blank=True)
+    issuing_organ = models.CharField(
+        "发布机构", max_length=100, blank=True,
+        help_text="以谁的名义发布，如“校长办公室”或“学校”；留空时为发布部门。",
+    )
+    disclosure_method = models.CharField(
+        "公开方式", max_length=100, default="网站公开", blank=True,
+        help_text="如：网站公开；网站、公告栏公开。",
+    )
+    scope = models.CharField("公开范围", max_length=20, choices=Scope, default=Scope.SOCIETY)
+    validity = models.CharField(
+        "有效性", max_length=20, choices=Validity, default=Validity.VALID,
+        help_text="规章制度被修订或废止后改为“已修订”或“失效/已废止”，并指明取代它的文件。",
+    )
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="取代它的文件", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="supersedes",
+        help_text="本文件失效或被修订后，现行有效的文件；公开页面会提示读者前往。",
+    )
     document_kind = models.CharField(
         "公文类型", max_length=30, choices=DocumentKind, default=DocumentKind.NONE, blank=True
     )
@@ -118,11 +187,13 @@ class DisclosureItem(models.Model):
     )
 
     produced_on = models.DateField(
-        "信息制作完成或获取之日", help_text="公开期限自次日起算。"
+        "信息制作完成或获取之日", help_text="公开期限自次日起算。",
+        validators=[validate_countable_date],
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
     changed_on = models.DateField(
-        "变更之日", null=True, blank=True, help_text="已公开信息发生变更的日期，更新期限自次日起算。"
+        "变更之日", null=True, blank=True, help_text="已公开信息发生变更的日期，更新期限自次日起算。",
+        validators=[validate_countable_date],
     )
     updated_at = models.DateTimeField(
         "更新发布时间", null=True, blank=True, help_text="变更后的内容对外发布的时间。"
@@ -154,13 +225,17 @@ class DisclosureItem(models.Model):
     # Segmented text (jieba), space-separated words: the search index is built over these.
     search_title = models.TextField(editable=False, default="")
     search_body = models.TextField(editable=False, default="")
+    # The segmented text of the item's reviewed attachments, kept by disclosure/items/tasks.py; it
+    # enters the vector with the lowest weight of the three (see migration 0005).
+    search_attachments = models.TextField(editable=False, default="")
     search_vector = TsVectorField(null=True, editable=False)
 
     objects = DisclosureItemQuerySet.as_manager()
     history = HistoricalRecords(
         verbose_name="公开事项历史",
         m2m_fields=[entries],
-        excluded_fields=["search_title", "search_body", "search_vector", "modified_at"],
+        excluded_fields=["search_title", "search_body", "search_attachments", "search_vector",
+                         "modified_at"],
     )
 
     class Meta:
@@ -183,6 +258,16 @@ class DisclosureItem(models.Model):
                 violation_error_message="变更之日不能早于信息制作完成之日。",
             ),
             models.CheckConstraint(
+                condition=Q(superseded_by__isnull=True) | ~Q(superseded_by=models.F("pk")),
+                name="item_not_superseded_by_itself",
+                violation_error_message="文件不能被自身取代。",
+            ),
+            models.CheckConstraint(
+                condition=Q(validity="valid", superseded_by__isnull=True) | ~Q(validity="valid"),
+                name="item_valid_has_no_successor",
+                violation_error_message="有效的文件不能指定取代它的文件；请先把有效性改为“已修订”或“失效”。",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="published") | Q(attribute="proactive"),
                 name="item_published_is_proactive",
                 violation_error_message="只有主动公开的信息可以发布。",
@@ -199,6 +284,8 @@ class DisclosureItem(models.Model):
 
         update_fields = kwargs.get("update_fields")
         derived = {"modified_at"}
+        if not self.index_number and update_fields is None:
+            self.index_number = new_index_number(self.produced_on.year if self.produced_on else None)
         if update_fields is None or {"title", "summary", "body", "document_number"} & set(update_fields):
             self.body = sanitize_html(self.body)
             self.search_title, self.search_body = search.segment_item(self)
@@ -212,6 +299,11 @@ class DisclosureItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("disclosure:item", kwargs={"pk": self.pk})
+
+    @property
+    def publisher(self) -> str:
+        """发布机构 as shown to the public: the organ named by the editor, else the department."""
+        return self.issuing_organ or self.department.name
 
     @property
     def is_public(self) -> bool:
@@ -239,7 +331,9 @@ class ItemRowQuerySet(models.QuerySet):
 
 
 class AttachmentQuerySet(ItemRowQuerySet):
-    pass
+    def without_text(self):
+        """Rows without their extracted text (up to 200,000 characters each): for pages and lists."""
+        return self.defer("text", "search_text")
 
 
 class PublicationQuerySet(ItemRowQuerySet):
@@ -248,6 +342,15 @@ class PublicationQuerySet(ItemRowQuerySet):
 
 class Attachment(models.Model):
     """A file that belongs to an item; downloaded only through the item's visibility check."""
+
+    class TextStatus(models.TextChoices):
+        PENDING = "pending", "等待提取"
+        EXTRACTED = "extracted", "已提取"
+        # A scanned PDF (no text layer), or a file with nothing to read: the office should attach a
+        # text version, or the file's words stay unfindable.
+        NO_TEXT = "no_text", "无可检索文本"
+        FAILED = "failed", "提取失败"
+        UNSUPPORTED = "unsupported", "不提取文字（格式不支持）"
 
     item = models.ForeignKey(
         DisclosureItem, verbose_name="公开事项", on_delete=models.CASCADE, related_name="attachments"
@@ -270,9 +373,22 @@ class Attachment(models.Model):
         on_delete=models.SET_NULL, related_name="attachments",
     )
 
+    # Search inside the file (disclosure/items/tasks.py extracts it after the upload).
+    text_status = models.CharField(
+        "全文检索", max_length=12, choices=TextStatus.choices, default=TextStatus.PENDING,
+        editable=False,
+    )
+    text = models.TextField("提取的文字", blank=True, default="", editable=False)
+    search_text = models.TextField(editable=False, default="")
+    text_error = models.CharField("提取失败原因", max_length=300, blank=True, default="", editable=False)
+    text_extracted_at = models.DateTimeField("提取时间", null=True, blank=True, editable=False)
+
     objects = AttachmentQuerySet.as_manager()
 
-    history = HistoricalRecords(verbose_name="附件历史")
+    history = HistoricalRecords(
+        verbose_name="附件历史",
+        excluded_fields=["text_status", "text", "search_text", "text_error", "text_extracted_at"],
+    )
 
     class Meta:
         verbose_name = "附件"
@@ -288,10 +404,26 @@ class Attachment(models.Model):
             self.original_name = PurePosixPath(self.file.name).name[:255]
             self.size = self.file.size
             self.content_type = content_type_for(self.original_name)
+            # A new file: its text is read again by a task after the commit (items/signals.py).
+            from disclosure.items.extract import SUPPORTED
+
+            self.text_status = (self.TextStatus.PENDING if self.extension in SUPPORTED
+                                else self.TextStatus.UNSUPPORTED)
+            self.text = self.search_text = self.text_error = ""
+            self.text_extracted_at = None
+            self._file_changed = True
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "original_name", "size",
+                                           "content_type", "text_status", "text", "search_text",
+                                           "text_error", "text_extracted_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("disclosure:attachment", kwargs={"pk": self.pk})
+
+    @property
+    def searchable(self) -> bool:
+        return self.text_status == self.TextStatus.EXTRACTED
 
     @property
     def extension(self) -> str:

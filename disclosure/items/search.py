@@ -1,7 +1,8 @@
 """Chinese text segmentation for search.
 
 Titles and bodies are cut into words with jieba when an item is saved; the words, separated by spaces,
-are kept in `search_title` and `search_body`. On PostgreSQL a trigger turns them into a weighted
+are kept in `search_title` and `search_body`; the text of its attachments, read by a task
+(disclosure/items/tasks.py), in `search_attachments`. On PostgreSQL a trigger turns them into a weighted
 `tsvector` (`simple` configuration: no stemming, the words are already cut) under a GIN index; on
 SQLite the same columns are matched with LIKE. Queries are cut the same way, so that 招生 and
 招生 章程 both find what a reader expects.
@@ -71,8 +72,8 @@ def query_terms(query: str, max_terms: int = 8) -> list[str]:
 # Ranking reads each candidate's tsvector, so it never runs over every match of a common word (half of
 # 100,000 items). The candidates are the items whose title holds every word (their own index serves
 # them), at most TITLE_CANDIDATES, most recent first; and, when they are too few to fill every page a
-# reader can reach, the most recent matches. With `ts_rank`'s weights (title A 1.0, body B 0.4) a title
-# match of a word always ranks above a body-only match, so while the title matches fit under their cap
+# reader can reach, the most recent matches. With `ts_rank`'s weights (title A 1.0, body B 0.4,
+# attachments C 0.2) a title match of a word always ranks above a body-only match, so while the title matches fit under their cap
 # the order is exactly that of ranking every match.
 TITLE_CANDIDATES = 3000
 SNIPPET_CHARS = 120
@@ -120,7 +121,8 @@ def _matching(queryset: QuerySet, terms: list[str]) -> QuerySet:
         return queryset.filter(search_vector=to_tsquery(terms))
     matches = Q()
     for term in terms:
-        matches &= Q(search_title__contains=term) | Q(search_body__contains=term)
+        matches &= (Q(search_title__contains=term) | Q(search_body__contains=term)
+                    | Q(search_attachments__contains=term))
     return queryset.filter(matches)
 
 
@@ -184,6 +186,46 @@ def rank_items(
         # Too few title matches to fill every reachable page: the newest matches fill them.
         found += newest_matches
     return [pk for pk, _rank, _at in sorted(set(found), key=lambda r: (r[1], r[2], r[0]), reverse=True)]
+
+
+def attachment_matches(item_ids: list[int], terms: list[str]) -> dict[int, tuple]:
+    """For each of these items, its reviewed attachment that best matches `terms` and a snippet of it.
+
+    One query for a page of results: {item id: (attachment, snippet HTML)}. The attachment holding the
+    most terms wins, the first in the item's order on a tie. Only a window of each file's text around
+    each term travels from the database (a file's text runs to 200,000 characters).
+    """
+    from django.db.models.functions import Greatest, StrIndex, Substr
+
+    from disclosure.items.models import Attachment
+
+    if not item_ids or not terms:
+        return {}
+    any_term = Q()
+    for term in terms:
+        any_term |= Q(search_text__contains=term)
+    lead = SNIPPET_CHARS // 4
+    windows = {}
+    for n, term in enumerate(terms):
+        windows[f"at_{n}"] = StrIndex("text", Value(term))
+        windows[f"window_{n}"] = Substr("text", Greatest(StrIndex("text", Value(term)) - lead, 1),
+                                        SNIPPET_CHARS + lead)
+    rows = (Attachment.objects.live()
+            .filter(any_term, item_id__in=item_ids, text_status=Attachment.TextStatus.EXTRACTED)
+            .order_by("item_id", "sort_order", "id")
+            .only("id", "item_id", "title", "file")
+            .annotate(**windows))
+    best: dict[int, tuple] = {}
+    for attachment in rows:
+        found = [(getattr(attachment, f"at_{n}"), getattr(attachment, f"window_{n}"))
+                 for n in range(len(terms)) if getattr(attachment, f"at_{n}")]
+        held = len(found)
+        if attachment.item_id not in best or held > best[attachment.item_id][0]:
+            # The window around the earliest term; a term cut differently in the text has none.
+            at, window = min(found) if found else (1, "")
+            best[attachment.item_id] = (held, attachment, window, at > lead + 1)
+    return {item_id: (attachment, ("…" if cut else "") + highlight(window, terms))
+            for item_id, (_held, attachment, window, cut) in best.items()}
 
 
 def items_in_order(queryset: QuerySet, ids: list[int]) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,7 +27,8 @@ def list_public_items() -> QuerySet[DisclosureItem]:
         # the newest row: a backward scan otherwise first steps over every unpublished (NULL) row.
         .filter(published_at__isnull=False)
         .select_related("department")
-        .defer("body", "search_title", "search_body", "search_vector")
+        .defer("body", "search_title", "search_body", "search_attachments",
+               "search_vector")
         .order_by("-published_at", "-id")
     )
 
@@ -52,15 +54,27 @@ def get_public_item(pk: int) -> DisclosureItem:
     """One public item with its department, entries, attachments and publications. Raises DoesNotExist."""
     return (
         DisclosureItem.objects.public()
-        .select_related("department")
+        .select_related("department", "superseded_by")
         .prefetch_related(
             Prefetch("entries", queryset=ChecklistEntry.objects.only("id", "number", "title")),
-            Prefetch("attachments", queryset=Attachment.objects.live()),
+            Prefetch("attachments", queryset=Attachment.objects.live().without_text()),
             Prefetch("publications", queryset=Publication.objects.live().select_related("channel")),
         )
-        .defer("search_title", "search_body", "search_vector")
+        .defer("search_title", "search_body", "search_attachments", "search_vector", "superseded_by__search_title",
+               "superseded_by__search_body", "superseded_by__search_vector", "superseded_by__body")
         .get(pk=pk)
     )
+
+
+INDEX_NUMBER = re.compile(r"^\d{1,20}-\d{4}-\d{5,}$")
+
+
+def find_public_item_by_index_number(text: str) -> DisclosureItem | None:
+    """The public item whose index number (索引号) is `text`, or None (also when `text` is not one)."""
+    text = (text or "").strip()
+    if not INDEX_NUMBER.match(text):
+        return None
+    return DisclosureItem.objects.public().only("id").filter(index_number=text).first()
 
 
 def get_public_item_title(pk: int) -> DisclosureItem:
@@ -75,7 +89,7 @@ def get_public_item_title(pk: int) -> DisclosureItem:
 
 def get_public_attachment(pk: int) -> Attachment:
     """An attachment whose item is public. Raises DoesNotExist otherwise."""
-    return Attachment.objects.published().select_related("item").get(pk=pk)
+    return Attachment.objects.published().without_text().select_related("item").get(pk=pk)
 
 
 def academic_year_start(today: dt.date | None = None) -> dt.date:
@@ -171,6 +185,7 @@ def list_public_items_with_text() -> QuerySet[DisclosureItem]:
     return (
         DisclosureItem.objects.public()
         .select_related("department")
-        .defer("search_title", "search_body", "search_vector")
+        .defer("search_title", "search_body", "search_attachments",
+               "search_vector")
         .order_by("-published_at", "-id")
     )

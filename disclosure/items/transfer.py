@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from disclosure.catalogue.models import ChecklistEntry, Department
+from disclosure.core.hygiene import clean_text
 from disclosure.items.actions import can_edit_item, create_item
 from disclosure.items.models import DisclosureItem, ItemEvent
 
@@ -80,6 +81,10 @@ def _export_rows(queryset: QuerySet[DisclosureItem]):
 
 
 def _safe_text(value: Any) -> Any:
+    if isinstance(value, str):
+        # Excel's XML cannot carry control characters (openpyxl refuses the cell): text stored with
+        # one past `save()` is cleaned here, in the CSV alike.
+        value = clean_text(value)
     # A cell starting with = + - @ would run as a formula in Excel (CSV injection).
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value

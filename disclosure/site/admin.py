@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from disclosure.access import policy
 from disclosure.access.admin_base import DomainHistoryAdmin
 from disclosure.site import services as site_services
-from disclosure.site.models import ErrorReport, Page
+from disclosure.site.models import ErrorReport, Page, SiteSettings
 
 
 @admin.register(Page)
@@ -25,6 +27,46 @@ class PageAdmin(DomainHistoryAdmin):
     def save_model(self, request, obj, form, change):
         try:
             site_services.save_page(obj, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(DomainHistoryAdmin):
+    """One row: the list is the form. Only the office changes what every page shows."""
+
+    fieldsets = [
+        ("学校", {"fields": ["university_name", "university_code", "office_name"]}),
+        ("受理申请", {"fields": ["office_address", "postal_address", "phone", "email", "office_hours"]}),
+        ("页脚与关注", {"fields": ["icp_number", "police_number", "wechat_account", "wechat_qr"]}),
+        ("修改记录", {"fields": ["modified_at", "modified_by"]}),
+    ]
+    readonly_fields = ["modified_at", "modified_by"]
+
+    def has_add_permission(self, request):
+        return policy.is_office(request.user) and not SiteSettings.objects.exists()
+
+    def has_change_permission(self, request, obj=None):
+        return policy.is_office(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changeform_initial_data(self, request):
+        defaults = SiteSettings.defaults()
+        return {name: getattr(defaults, name) for name in
+                ("university_name", "university_code", "office_name")}
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if SiteSettings.objects.exists():
+            return redirect(reverse("admin:site_sitesettings_change", args=[1]))
+        return redirect(reverse("admin:site_sitesettings_add"))
+
+    def save_model(self, request, obj, form, change):
+        try:
+            site_services.save_site_settings(obj, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
 

@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from disclosure.catalogue.models import ChecklistCategory
+from disclosure.core.hygiene import clean_text
 from disclosure.items import selectors
 
 FEED_SIZE = 30
@@ -29,13 +30,15 @@ class LatestItemsFeed(Feed):
     def items(self):
         return selectors.list_public_items()[:FEED_SIZE]
 
+    # XML 1.0 cannot carry control characters: text already stored with one (written past `save()`)
+    # is cleaned here too, or the whole feed would fail.
     def item_title(self, item):
-        return item.title
+        return clean_text(item.title)
 
     def item_description(self, item):
         # Summaries only: the feed never carries stored HTML.
         # Plain text inside Atom's type="html" summary: escaped, or readers would render it as markup.
-        return escape(item.summary or item.title)
+        return escape(clean_text(item.summary or item.title))
 
     def item_pubdate(self, item):
         return item.published_at
@@ -44,7 +47,7 @@ class LatestItemsFeed(Feed):
         return item.last_updated_at
 
     def item_author_name(self, item):
-        return item.department.name
+        return clean_text(item.department.name)
 
 
 class CategoryItemsFeed(LatestItemsFeed):
@@ -52,7 +55,7 @@ class CategoryItemsFeed(LatestItemsFeed):
         return get_object_or_404(ChecklistCategory, number=number)
 
     def title(self, obj):
-        return f"{super().title()} · {obj.name}"
+        return clean_text(f"{super().title()} · {obj.name}")
 
     def link(self, obj):
         return obj.get_absolute_url()

@@ -1,4 +1,8 @@
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -58,6 +62,89 @@ class Page(models.Model):
         if self.slug == self.GUIDE:
             return reverse("disclosure:guide")
         return reverse("disclosure:page", kwargs={"slug": self.slug})
+
+
+def wechat_qr_upload_to(instance, filename: str) -> str:
+    # Never the uploader's name: no path tricks, no clashes.
+    suffix = PurePosixPath(filename).suffix.lower()[:5]
+    return f"site/wechat-qr-{uuid.uuid4().hex}{suffix}"
+
+
+def _default(name: str) -> str:
+    return settings.DISCLOSURE.get(name, "")
+
+
+class SiteSettings(models.Model):
+    """The facts about the university and its disclosure office that the public site shows; one row.
+
+    The guide (信息公开指南), the footer, the request letters and the yearly report read them from here,
+    so the office changes an address or a phone number once, in the admin.
+    """
+
+    university_name = models.CharField("学校名称", max_length=100, default="")
+    university_code = models.CharField(
+        "学校标识码", max_length=20, default="",
+        help_text="教育部学校标识码（10 位数字）。新事项的索引号由它、年份和序号生成；已生成的索引号不随之改变。",
+    )
+    office_name = models.CharField("信息公开工作机构", max_length=100, default="")
+    office_address = models.CharField(
+        "办公地点", max_length=200, blank=True, help_text="来访申请的地点，如：行政楼 205 室。"
+    )
+    postal_address = models.CharField(
+        "通信地址", max_length=200, blank=True, help_text="信函申请的邮寄地址，含邮政编码。"
+    )
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    office_hours = models.CharField(
+        "受理时间", max_length=200, blank=True,
+        help_text="如：工作日上午 8:30—11:30，下午 14:30—17:00（法定节假日除外）。",
+    )
+    icp_number = models.CharField("ICP 备案号", max_length=50, blank=True, help_text="如：京ICP备05000000号。")
+    police_number = models.CharField(
+        "公安备案号", max_length=50, blank=True, help_text="如：京公网安备 11010802000000号。"
+    )
+    wechat_account = models.CharField("微信公众号名称", max_length=100, blank=True)
+    wechat_qr = models.ImageField(
+        "微信公众号二维码", upload_to=wechat_qr_upload_to, blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text="PNG 或 JPEG 图片，显示在“订阅说明”页。",
+    )
+    modified_at = models.DateTimeField("修改时间", auto_now=True)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+
+    history = HistoricalRecords(verbose_name="网站设置历史")
+
+    class Meta:
+        verbose_name = "网站设置"
+        verbose_name_plural = "网站设置"
+
+    def __str__(self) -> str:
+        return "网站设置"
+
+    def save(self, *args, **kwargs):
+        # One row: whichever door saves it, it is the row every page reads.
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def defaults(cls) -> "SiteSettings":
+        """The settings before the office saved any: the names from the deployment's environment."""
+        return cls(
+            pk=1, university_name=_default("UNIVERSITY_NAME"), university_code=_default("UNIVERSITY_CODE"),
+            office_name=_default("OFFICE_NAME"),
+        )
+
+    @classmethod
+    def current(cls) -> "SiteSettings":
+        """The settings in force, cached until the next change to public content (one purge)."""
+        from disclosure.items.selectors import cached_until_public_change
+
+        return cached_until_public_change(
+            "site-settings", lambda: cls.objects.filter(pk=1).first() or cls.defaults()
+        )
 
 
 class ErrorReport(models.Model):

@@ -12,14 +12,15 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from disclosure.access import policy
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
+from disclosure.core.mail import queue_mail
+from disclosure.core.models import OutgoingMail
 from disclosure.items.models import DisclosureItem
-from disclosure.site.models import ErrorReport, Page
+from disclosure.site.models import ErrorReport, Page, SiteSettings
 
 logger = logging.getLogger(__name__)
 ReportStatus = ErrorReport.Status
@@ -33,7 +34,7 @@ def can_handle_error_report(user, report: ErrorReport) -> bool:
 
 
 def _notify(report: ErrorReport) -> None:
-    # Best effort: the report is already saved and shown in the admin; mail only points to it.
+    # In the outbox with the report: the report is shown in the admin either way; mail points to it.
     User = get_user_model()
     recipients = set(
         User.objects.filter(departments=report.department_id, is_active=True)
@@ -43,17 +44,12 @@ def _notify(report: ErrorReport) -> None:
         User.objects.filter(groups__staff_role__code=policy.OFFICE, is_active=True)
         .exclude(email="").values_list("email", flat=True)
     )
-    if not recipients:
-        return
-    try:
-        send_mail(
-            f"【{settings.DISCLOSURE['SITE_NAME']}】新的{report.get_kind_display()}：{report.item.title}"[:150],
-            f"事项：{report.item.title}\n内容：{report.message}\n请登录管理后台“纠错与咨询”处理。",
-            None,
-            sorted(recipients),
-        )
-    except Exception:  # noqa: BLE001 - a mail outage must not lose or fail the report
-        logger.exception("error report %s: notification mail failed", report.pk)
+    queue_mail(
+        to=sorted(recipients),
+        subject=f"【{settings.DISCLOSURE['SITE_NAME']}】新的{report.get_kind_display()}：{report.item.title}"[:150],
+        body=f"事项：{report.item.title}\n内容：{report.message}\n请登录管理后台“纠错与咨询”处理。",
+        kind=OutgoingMail.Kind.ERROR_REPORT,
+    )
 
 
 @transaction.atomic
@@ -73,7 +69,7 @@ def submit_error_report(
     report.full_clean()
     report._change_reason = "读者提交"
     report.save()
-    transaction.on_commit(lambda: _notify(report))
+    _notify(report)
     return report
 
 
@@ -125,3 +121,15 @@ def save_page(page: Page, *, by) -> Page:
     page.full_clean()
     page.save()
     return page
+
+
+@transaction.atomic
+def save_site_settings(site_settings: SiteSettings, *, by) -> SiteSettings:
+    """Save the office's facts; the history row says who; every public page shows them after the commit."""
+    if not policy.is_office(by):
+        raise NotAllowed("只有信息公开办公室可以修改网站设置。")
+    site_settings.modified_by = by
+    site_settings._history_user = by
+    site_settings.full_clean()
+    site_settings.save()
+    return site_settings

@@ -13,7 +13,8 @@ class StaticSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["disclosure:home", "disclosure:checklist", "disclosure:departments"]
+        return ["disclosure:home", "disclosure:checklist", "disclosure:departments",
+                "disclosure:opinion_create", "disclosure:published_opinions"]
 
     def location(self, name):
         return reverse(name)

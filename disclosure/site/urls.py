@@ -1,13 +1,18 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from disclosure.annual_reports import views as report_views
+from disclosure.annual_reports.years import ReportYearConverter
 from disclosure.disclosure_requests import views as request_views
+from disclosure.feedback import views as feedback_views
 from disclosure.site import feeds
 from disclosure.site import views as portal
 from disclosure.site.sitemaps import SITEMAPS
 
 app_name = "disclosure"
+
+# Every report URL takes its year through the one range (disclosure/annual_reports/years.py).
+register_converter(ReportYearConverter, "report_year")
 
 urlpatterns = [
     # The public portal.
@@ -33,19 +38,32 @@ urlpatterns = [
         "sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("subscribe/", portal.SubscribeView.as_view(), name="subscribe"),
+    path("subscribe/wechat-qr", portal.wechat_qr, name="wechat_qr"),
     path("robots.txt", portal.robots_txt, name="robots"),
     # Disclosure requests (依申请公开).
     path("requests/new/", request_views.request_create, name="request_create"),
     path("requests/new/done/", request_views.request_created, name="request_created"),
+    path("requests/form.pdf", request_views.application_form, {"fmt": "pdf"}, name="request_form_pdf"),
+    path("requests/form.docx", request_views.application_form, {"fmt": "docx"},
+         name="request_form_docx"),
     path("requests/status/", request_views.request_status, name="request_status"),
+    path("requests/status/resend/", request_views.request_code_resend, name="request_code_resend"),
     path("requests/status/attachments/<int:pk>/", request_views.request_attachment,
          name="request_attachment"),
     path("requests/status/letters/<int:pk>/", request_views.request_letter, name="request_letter"),
     path("requests/status/receipt/", request_views.request_receipt, name="request_receipt"),
+    # The opinion box (意见箱) and the surveys (网络调查).
+    path("opinions/", feedback_views.opinion_create, name="opinion_create"),
+    path("opinions/done/", feedback_views.opinion_created, name="opinion_created"),
+    path("opinions/status/", feedback_views.opinion_status, name="opinion_status"),
+    path("opinions/answered/", feedback_views.published_opinions, name="published_opinions"),
+    path("surveys/<slug:slug>/", feedback_views.survey_detail, name="survey_detail"),
+    path("surveys/<slug:slug>/thanks/", feedback_views.survey_thanks, name="survey_thanks"),
     # The yearly reports (信息公开年度报告).
     path("reports/", report_views.ReportListView.as_view(), name="report_list"),
-    path("reports/<int:year>/", report_views.report_detail, name="report_detail"),
-    path("reports/<int:year>/docx", report_views.report_docx, name="report_docx"),
-    path("reports/<int:year>/pdf", report_views.report_pdf, name="report_pdf"),
-    path("reports/<int:year>/compliance/", report_views.report_compliance, name="report_compliance"),
+    path("reports/<report_year:year>/", report_views.report_detail, name="report_detail"),
+    path("reports/<report_year:year>/docx", report_views.report_docx, name="report_docx"),
+    path("reports/<report_year:year>/pdf", report_views.report_pdf, name="report_pdf"),
+    path("reports/<report_year:year>/compliance/", report_views.report_compliance, name="report_compliance"),
 ]

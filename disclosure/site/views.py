@@ -25,7 +25,7 @@ from disclosure.items import search, selectors
 from disclosure.items.filters import DisclosureItemFilter
 from disclosure.items.models import Attachment, DisclosureItem
 from disclosure.site import services as site_services
-from disclosure.site.models import ErrorReport, Page
+from disclosure.site.models import ErrorReport, Page, SiteSettings
 
 PAGE_SIZE = 20
 # Search results page by number over the bounded candidate set; beyond this, refine the query.
@@ -235,6 +235,13 @@ def report_error(request, pk: int):
 class SearchView(TemplateView):
     template_name = "disclosure/search.html"
 
+    def get(self, request, *args, **kwargs):
+        # A reader who types an index number (索引号) from a printed page goes straight to the item.
+        found = selectors.find_public_item_by_index_number(request.GET.get("q", ""))
+        if found is not None:
+            return redirect(found.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         filterset = DisclosureItemFilter(
             self.request.GET or None, queryset=selectors.list_public_items_with_text()
@@ -268,13 +275,17 @@ class SearchView(TemplateView):
                 shown = search.items_in_order(filterset.queryset, ranked[start:stop])
             else:
                 shown = filterset.qs[start:stop]
-            # Snippets for the shown rows only.
+            # Snippets for the shown rows only; one query finds the attachments that matched.
+            in_files = search.attachment_matches([item.pk for item in shown], terms) if query else {}
             for item in shown:
                 text = " ".join(filter(None, [item.summary, html_to_text(item.body)]))
+                attachment, attachment_snippet = in_files.get(item.pk, (None, ""))
                 results.append({
                     "item": item,
                     "title": search.highlight(item.title, terms, width=300),
                     "snippet": search.highlight(text, terms),
+                    "attachment": attachment,
+                    "attachment_snippet": attachment_snippet,
                 })
         params = self.request.GET.copy()
         params.pop("page", None)
@@ -283,6 +294,29 @@ class SearchView(TemplateView):
             count_cap=selectors.COUNT_CAP, page_obj=page, query_string=params.urlencode(),
         )
         return context
+
+
+class SubscribeView(TemplateView):
+    """订阅说明: how to follow the site, in plain words (Atom feeds, the WeChat account)."""
+
+    template_name = "disclosure/subscribe.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(categories=ChecklistCategory.objects.order_by("number"), **kwargs)
+
+
+def wechat_qr(request):
+    """The WeChat account's QR image the office uploaded in 网站设置 (MEDIA_ROOT is never served)."""
+    image = SiteSettings.current().wechat_qr
+    if not image:
+        raise Http404("未设置微信公众号二维码。")
+    kind = "image/png" if image.name.lower().endswith(".png") else "image/jpeg"
+    try:
+        response = FileResponse(image.open("rb"), content_type=kind)
+    except FileNotFoundError as exc:
+        raise Http404("未设置微信公众号二维码。") from exc
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class PageView(TemplateView):

@@ -24,13 +24,42 @@ from dataclasses import dataclass, field
 
 from chinese_calendar import constants as official
 
-from disclosure.workcalendar.provisional_holidays import provisional_days, statutory_days
+from disclosure.workcalendar.provisional_holidays import (
+    LUNAR_YEARS,
+    provisional_days,
+    statutory_days,
+)
 
 ONE_DAY = dt.timedelta(days=1)
-# Years whose arrangement `chinesecalendar` publishes.
-OFFICIAL_LIBRARY_YEARS = frozenset(
-    range(min(official.holidays).year, max(official.holidays).year + 1)
-)
+
+
+def library_years() -> frozenset[int]:
+    """The years whose arrangement the installed `chinesecalendar` publishes, read now.
+
+    Read at call time, not import time: an upgrade of the library (or a test simulating one) is
+    seen by the next calendar built, and `check_calendar` compares it with what it stored.
+    """
+    return frozenset(range(min(official.holidays).year, max(official.holidays).year + 1))
+
+
+def library_version() -> str:
+    import chinese_calendar
+
+    return getattr(chinese_calendar, "__version__", "")
+
+
+# The years of the library as installed when the process started (the back-test's range).
+OFFICIAL_LIBRARY_YEARS = library_years()
+
+
+# The years whose dates may start a period: every day of them can be counted, and so can every
+# deadline they lead to. The provisional rule needs `lunardate`, which converts 1900–2099; the last
+# of those years is left as room for the deadlines of dates typed in the year before (the longest
+# period the rules allow is well under a year). Forms, serializers, the admin and the API schema
+# all take the range from here (see `workcalendar.validators`).
+COUNTABLE_YEARS = range(LUNAR_YEARS.start, LUNAR_YEARS.stop - 1)
+FIRST_COUNTABLE_DAY = dt.date(COUNTABLE_YEARS.start, 1, 1)
+LAST_COUNTABLE_DAY = dt.date(COUNTABLE_YEARS.stop - 1, 12, 31)
 
 HOLIDAY_NAMES_ZH = {
     "New Year's Day": "元旦",
@@ -283,6 +312,7 @@ def _load_calendar() -> WorkdayCalendar:
     ):
         is_official = source == Holiday.Source.OFFICIAL
         overrides[date] = Override(is_workday, name, official=is_official)
-        if is_official:
+        # Late-December days of the next year's 元旦 do not make their own year's notice loaded.
+        if is_official and not (date.month == 12 and name == "元旦"):
             official_years.add(date.year)
-    return WorkdayCalendar(overrides, frozenset(official_years))
+    return WorkdayCalendar(overrides, frozenset(official_years), library_years())

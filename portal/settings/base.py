@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The queue of Django's Tasks framework, kept in the portal's own database (see TASKS below).
+    "django_tasks_db",
     # The domain, one app per part; dependencies run down this list (docs/architecture.md).
     "disclosure.core",
     "disclosure.access",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "disclosure.workcalendar",
     "disclosure.items",
     "disclosure.disclosure_requests",
+    "disclosure.feedback",
     "disclosure.annual_reports",
     "disclosure.site",
     "disclosure.backoffice",
@@ -63,6 +66,10 @@ MIDDLEWARE = [
     # Cache-Control on every answer; above the session, CSRF and page-cache middleware so that it
     # sees their cookies and the pages served from cache (disclosure/core/cache_headers.py says why).
     "disclosure.core.cache_headers.CacheHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Anonymous GETs of public pages from the shared cache: above the session, locale, CSRF, auth
+    # and messages middleware, so that a hit costs none of their work (disclosure/core/cache.py).
+    "disclosure.core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,9 +78,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "disclosure.access.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Anonymous GETs of public pages from the shared cache; after everything that adds headers.
-    "disclosure.core.cache.PublicPageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -165,10 +169,52 @@ PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "3"))
 # reach them all; with local memory it stays off unless this says the site runs in one process.
 PUBLIC_PAGE_CACHE_SINGLE_PROCESS = env_bool("PUBLIC_PAGE_CACHE_SINGLE_PROCESS", False)
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail (Django's MAILERS): console by default; EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS for a real server.
+# Every mail goes through the outbox (disclosure/core/mail.py) and is sent by the task worker; the
+# timeout keeps a mail server that never answers from holding the worker.
+def mailers(default_backend: str) -> dict:
+    """MAILERS from the environment: EMAIL_BACKEND (else `default_backend`) and, for SMTP, its server."""
+    backend = os.environ.get("EMAIL_BACKEND", default_backend)
+    config: dict = {"BACKEND": backend}
+    if backend.endswith("smtp.EmailBackend"):
+        config["OPTIONS"] = {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+        }
+    return {"default": config}
+
+
+MAILERS = mailers("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xxgk@example.edu.cn")
 
 LOGIN_URL = "admin:login"
+
+# ---- Background work: Django's Tasks framework (docs/deploy.md) ----
+# The queue lives in the portal's database (django-tasks-db): nothing more to run than
+# `python manage.py db_worker`. TASKS_BACKEND may name another backend, for many workers
+# django_tasks_rq.RQBackend on the Redis the stack already has.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # `pip install -e '.[rq]'`; workers: `python manage.py rqworker --with-scheduler
+    # --job-class django_tasks_rq.Job default` (the scheduler runs the retries that wait).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+# One outbox for every mail (disclosure/core/mail.py): a mail the server refused waits and is tried
+# again after MAIL_RETRY_SECONDS * 2**(attempt-1), at most MAIL_RETRY_MAX_SECONDS apart; after
+# MAIL_MAX_ATTEMPTS it is marked failed for the office, who may send it again from the admin.
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+MAIL_RETRY_MAX_SECONDS = int(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
 
 # ---- Security: content policy, login lockout, two-factor (see docs/security.md) ----
 # No inline script anywhere: scripts come from our static files, or carry the per-response nonce.
@@ -207,6 +253,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 # The same client address as the public rate limits (X-Forwarded-For only behind our proxy).
 AXES_CLIENT_IP_CALLABLE = "disclosure.core.ratelimit.client_address"
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "信息公开网")
+# The admin never shows a device's secret key or its QR code: whoever reads it has the second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -242,6 +290,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "disclosure.api.schema.add_error_responses",
+        "disclosure.api.schema.state_constraints",
+        "disclosure.api.schema.add_links",
     ],
 }
 
@@ -258,6 +308,10 @@ DISCLOSURE = {
     "UNIVERSITY_NAME": os.environ.get("UNIVERSITY_NAME", "示范大学"),
     "SITE_NAME": os.environ.get("SITE_NAME", "信息公开网"),
     "OFFICE_NAME": os.environ.get("OFFICE_NAME", "党政办公室"),
+    # These three are the defaults until the office saves 网站设置 in the admin (disclosure.site
+    # SiteSettings): from then on the pages, letters and reports read the saved values.
+    # 教育部学校标识码: the first part of every item's index number (索引号).
+    "UNIVERSITY_CODE": os.environ.get("UNIVERSITY_CODE", "4100000000"),
     # Working days allowed to publish proactive information after it was produced (national ceiling 20).
     "PUBLISH_WITHIN_WORKDAYS": 15,
     # Working days allowed to update published information after it changed.
@@ -277,6 +331,23 @@ DISCLOSURE = {
         "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "ofd", "txt",
         "jpg", "jpeg", "png", "gif", "zip", "rar", "7z",
     ],
+    # The first academic year a yearly report may be about; the last is the year after this one
+    # (disclosure/annual_reports/years.py): any other year in a report URL or the API is a 404.
+    "REPORT_FIRST_YEAR": 2000,
+    # Text extraction from attachments for search (disclosure/items/extract.py): larger files are not
+    # read; a file whose extraction runs longer than the time limit fails its own task; the text kept
+    # per attachment is cut at the character limit; an office file may unpack to at most that many bytes.
+    "ATTACHMENT_TEXT_MAX_BYTES": int(os.environ.get("ATTACHMENT_TEXT_MAX_BYTES", 20 * 1024 * 1024)),
+    "ATTACHMENT_TEXT_SECONDS": int(os.environ.get("ATTACHMENT_TEXT_SECONDS", 60)),
+    "ATTACHMENT_TEXT_MAX_CHARS": int(os.environ.get("ATTACHMENT_TEXT_MAX_CHARS", 200_000)),
+    "ATTACHMENT_UNPACKED_MAX_BYTES": int(os.environ.get("ATTACHMENT_UNPACKED_MAX_BYTES", 100 * 1024 * 1024)),
     # Applicants of requests closed longer than this are anonymised by `anonymise_requests`.
     "REQUEST_RETENTION_YEARS": 5,
+    # The opinion box (意见箱): working days to answer; senders of opinions answered longer ago than
+    # the retention period (default: that of requests) are anonymised by `anonymise_opinions`.
+    "OPINION_REPLY_WORKDAYS": 15,
+    "OPINION_RETENTION_YEARS": 5,
+    # Survey answer sheets accepted per client address and hour: a campus shares few addresses
+    # behind NAT, so this is far above the one sheet per browser the cookie asks for.
+    "SURVEY_SUBMIT_LIMIT": 30,
 }

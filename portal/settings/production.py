@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEV_SECRET_KEY, SECRET_KEY, env_bool, env_list
+from .base import DEV_SECRET_KEY, SECRET_KEY, env_bool, env_list, mailers
 
 DEBUG = False
 if (
@@ -16,6 +16,10 @@ if (
     or len(set(SECRET_KEY)) < 5
 ):
     raise ImproperlyConfigured("生产模式必须通过环境变量 SECRET_KEY 提供至少 50 个字符的随机密钥。")
+
+# Mail goes to the university's SMTP server (EMAIL_HOST, EMAIL_PORT, ...): the applicants' receipts
+# must really leave. The outbox keeps each mail until the server has taken it.
+MAILERS = mailers("django.core.mail.backends.smtp.EmailBackend")
 
 STORAGES = {
     "default": {"BACKEND": os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},

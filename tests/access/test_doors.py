@@ -18,6 +18,8 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from disclosure.access import policy
 from disclosure.access.admin_base import PolicyAdminMixin, PolicyInlineMixin
 from disclosure.disclosure_requests import actions as request_actions
+from disclosure.feedback import actions as feedback_actions
+from disclosure.feedback.models import EvaluationActivity, Question, Survey
 from disclosure.site import services as site_services
 
 SECRETS = {
@@ -29,6 +31,10 @@ SECRETS = {
     "third_party": "第三方丙公司",
     "reporter": "纠错人乙",
     "reporter_contact": "reporter-secret@example.com",
+    "opinion_name": "意见来信人丁",
+    "opinion_contact": "opinion-secret@example.com",
+    "opinion_text": "意见原文里的秘密戊",
+    "survey_text": "调查文字回答里的秘密己",
 }
 # A lookup of each family: equality, prefix, substring, pattern, range, null.
 LOOKUPS = ["", "__startswith", "__icontains", "__regex", "__gt", "__isnull"]
@@ -80,7 +86,21 @@ def world(db, make_item, office_user, editor):
         item, kind="error", message="页面有误", name=SECRETS["reporter"],
         contact=SECRETS["reporter_contact"],
     )
-    return {"item": item, "request": request, "error_report": report}
+    opinion = feedback_actions.receive_opinion(
+        kind="complaint", text=SECRETS["opinion_text"], name=SECRETS["opinion_name"],
+        contact=SECRETS["opinion_contact"],
+    )
+    survey = feedback_actions.save_survey(
+        Survey(title="满意度调查", slug="doors", opens_on=dt.date(2026, 3, 1), closes_on=dt.date(2099, 1, 1)),
+        by=office_user,
+    )
+    question = Question.objects.create(survey=survey, position=1, text="建议",
+                                       kind=Question.Kind.FREE_TEXT)
+    feedback_actions.open_survey(survey, by=office_user)
+    feedback_actions.submit_survey_response(survey, {question.pk: SECRETS["survey_text"]})
+    EvaluationActivity.objects.create(kind="meeting", held_on=dt.date(2026, 3, 5), title="座谈会")
+    return {"item": item, "request": request, "error_report": report, "opinion": opinion,
+            "survey": survey}
 
 
 def _login(client, user):
@@ -112,9 +132,10 @@ def test_every_domain_admin_and_inline_asks_the_policy():
 
 def test_personal_data_is_declared_where_it_lives():
     from disclosure.disclosure_requests.models import DisclosureRequest
+    from disclosure.feedback.models import Answer, Opinion
     from disclosure.site.models import ErrorReport
 
-    for model in (DisclosureRequest, ErrorReport):
+    for model in (DisclosureRequest, ErrorReport, Opinion, Answer):
         for name in policy.personal_fields(model):
             try:
                 model._meta.get_field(name)

@@ -18,8 +18,8 @@ def test_deadline_states(db, office_user):
     assert get_coming_report(dt.date(2026, 8, 31)) is None  # the season starts on 1 September
     assert get_coming_report(dt.date(2025, 12, 31))["state"] == "missing"
     coming = get_coming_report(dt.date(2026, 9, 1))
-    assert coming["year"] == 2025 and coming["due_on"] == dt.date(2026, 10, 31)
-    assert coming["state"] == "due" and "还有60天（尚未创建）" in coming["message"]
+    assert coming["year"] == 2025 and coming["due_on"] == dt.date(2026, 10, 30)  # 31 October 2026 is a Saturday
+    assert coming["state"] == "due" and "还有59天（尚未创建）" in coming["message"]
     late = get_report_deadline(2025, today=dt.date(2026, 11, 1))
     assert late["state"] == "missing" and late["late"]
     report = report_services.publish_report(report_services.create_report(by=office_user, year=2024),
@@ -33,16 +33,19 @@ def test_deadline_states(db, office_user):
     assert get_coming_report(dt.date(2025, 10, 21)) is None  # published: nothing to remind
 
 
-def test_digest_reminds_the_office_and_compliance_marks_a_missing_report(db, office_user, client):
+def test_digest_reminds_the_office_and_compliance_marks_a_missing_report(
+        db, office_user, client, django_capture_on_commit_callbacks, run_worker):
     office_user.email = "office@example.edu.cn"
     office_user.save()
     out = io.StringIO()
-    call_command("send_deadline_digest", date="2026-09-15", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_deadline_digest", date="2026-09-15", stdout=out)
+    run_worker()  # the mail goes through the outbox
     assert len(mail.outbox) == 1 and "年度报告待发布" in mail.outbox[0].subject
-    assert "2025-2026学年信息公开年度报告：应于2026-10-31前发布" in mail.outbox[0].body
+    assert "2025-2026学年信息公开年度报告：应于2026-10-30前发布" in mail.outbox[0].body
     client.force_login(office_user)
     page = client.get(reverse("disclosure:report_compliance", args=[2020])).content.decode()
-    assert "✗ 已逾期：2021-10-31前应发布，尚未发布" in page
+    assert "✗ 已逾期：2021-10-29前应发布，尚未发布" in page
 
 
 def test_board_shows_the_coming_report_to_the_office_only(db, office_user, editor, client):
@@ -51,6 +54,6 @@ def test_board_shows_the_coming_report_to_the_office_only(db, office_user, edito
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 9, 10)):
         client.force_login(office_user)
         page = client.get(reverse("deadline_board")).content.decode()
-        assert "2025-2026学年年度报告：应于2026-10-31前发布，还有51天（尚未创建）" in page
+        assert "2025-2026学年年度报告：应于2026-10-30前发布，还有50天（尚未创建）" in page
         client.force_login(editor)
         assert "年度报告" not in client.get(reverse("deadline_board")).content.decode()

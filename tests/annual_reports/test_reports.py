@@ -430,7 +430,9 @@ def test_figures_take_a_fixed_number_of_queries(year_data, make_item, department
     with CaptureQueriesContext(connection) as after:
         figures = compute_figures(YEAR)
     assert figures["portal"]["total"]["value"] == 15
-    assert len(after.captured_queries) == len(before.captured_queries) <= 20
+    # 23 whatever the rows: the parts' figures (part four, the opinion box: three), the checklist's
+    # entered statements and the fees of part three included.
+    assert len(after.captured_queries) == len(before.captured_queries) <= 23
 
 
 def test_unpublish_needs_a_reason_and_drops_the_frozen_figures(db, office_user):

@@ -17,10 +17,18 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def digest(*args):
-    out = io.StringIO()
-    call_command("send_deadline_digest", *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
+@pytest.fixture
+def digest(db, django_capture_on_commit_callbacks, run_worker):
+    """Run the command, then the worker: the mail goes through the outbox like in production."""
+
+    def run(*args):
+        out = io.StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_deadline_digest", *args, stdout=out, stderr=io.StringIO())
+        run_worker()
+        return out.getvalue()
+
+    return run
 
 
 @pytest.fixture
@@ -30,7 +38,8 @@ def mailboxes(editor, other_editor, office_user, supervisor):
         user.save()
 
 
-def test_each_editor_gets_only_own_items_and_the_office_a_summary(make_item, other_department, mailboxes):
+def test_each_editor_gets_only_own_items_and_the_office_a_summary(make_item, other_department, mailboxes,
+                                                                   digest):
     make_item(title="教务处逾期事项")  # due 23 Mar 2026
     make_item(title="财务处临近事项", department=other_department, produced_on=D(2026, 3, 6))  # due 27 Mar
     make_item(title="财务处远期事项", department=other_department, produced_on=D(2026, 3, 24))
@@ -47,7 +56,7 @@ def test_each_editor_gets_only_own_items_and_the_office_a_summary(make_item, oth
     assert "教务处逾期事项" in summary.body and "财务处临近事项" in summary.body
 
 
-def test_no_mail_when_nothing_to_say(make_item, mailboxes):
+def test_no_mail_when_nothing_to_say(make_item, mailboxes, digest):
     make_item(title="远期事项")
     digest("--date", "2026-03-03")
     assert mail.outbox == []
@@ -56,19 +65,19 @@ def test_no_mail_when_nothing_to_say(make_item, mailboxes):
     assert [m.to for m in mail.outbox] == [["editor@example.edu.cn"], ["office@example.edu.cn"]]
 
 
-def test_dry_run_sends_nothing(make_item, mailboxes):
+def test_dry_run_sends_nothing(make_item, mailboxes, digest):
     make_item(title="逾期事项")
     output = digest("--dry-run", "--date", "2026-04-01")
     assert mail.outbox == []
     assert "逾期事项" in output and "将发送 2 封" in output
 
 
-def test_bad_date_is_a_clear_error():
+def test_bad_date_is_a_clear_error(digest):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         digest("--date", "下周")
 
 
-def test_digest_on_the_demo_data(db):
+def test_digest_on_the_demo_data(db, digest):
     call_command("load_demo", items=40, stdout=io.StringIO())
     users = {u.username: u for u in get_user_model().objects.all()}
     digest()

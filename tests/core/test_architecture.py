@@ -13,12 +13,13 @@ import disclosure
 
 # Lowest first. An app may import the apps before it, never those after it.
 LAYERS = [
-    "access",
     "core",
+    "access",
     "catalogue",
     "workcalendar",
     "items",
     "disclosure_requests",
+    "feedback",
     "annual_reports",
     "site",
     "backoffice",

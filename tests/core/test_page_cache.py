@@ -370,3 +370,34 @@ def test_every_kind_of_public_content_orphans_the_cached_pages(
     with django_capture_on_commit_callbacks(execute=True):
         _changes()[change]({"department": department, "item": item})
     assert generation() != before
+
+
+@CACHED
+def test_a_hit_costs_no_session_auth_messages_or_template_work(
+    client, make_item, department, monkeypatch, django_assert_num_queries
+):
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.messages.middleware import MessageMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.middleware.csrf import CsrfViewMiddleware
+    from django.template.response import SimpleTemplateResponse
+
+    make_item("published", title="学校章程")
+    url = reverse("disclosure:department", kwargs={"code": department.code})
+    miss = client.get(url)
+    assert not _hit(miss)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a cache hit ran work below the page cache")
+
+    for cls, name in ((SessionMiddleware, "process_request"), (AuthenticationMiddleware, "process_request"),
+                      (MessageMiddleware, "process_request"), (CsrfViewMiddleware, "process_view"),
+                      (SimpleTemplateResponse, "render")):
+        monkeypatch.setattr(cls, name, forbidden)
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert _hit(hit) and hit.content == miss.content
+    # The headers of every answer are still there on a hit.
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Cache-Control"):
+        assert hit.has_header(header), header
+    assert hit["X-Frame-Options"] == miss["X-Frame-Options"]

@@ -115,7 +115,7 @@ def test_hostile_text_stays_text_in_docx_and_pdf(db, office_user):
 
 
 def test_delivery_is_recorded_and_an_online_letter_reaches_the_applicant(
-        db, office_user, client, django_capture_on_commit_callbacks):
+        db, office_user, client, django_capture_on_commit_callbacks, run_worker):
     from django.core import mail
     from django.urls import reverse
 
@@ -137,9 +137,11 @@ def test_delivery_is_recorded_and_an_online_letter_reaches_the_applicant(
 
     with pytest.raises(TransitionNotAllowed, match="邮件单号"):
         rs.deliver_letter(req, by=office_user, letter=letter.pk, via="post", on=req.received_on)
+    run_worker()  # the notice that the letter was issued
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         rs.deliver_letter(req, by=office_user, letter=letter.pk, via="online", on=req.received_on)
+    run_worker()  # the mail goes through the outbox
     letter.refresh_from_db()
     assert letter.delivered_via == "online" and letter.delivered_on == req.received_on
     assert len(mail.outbox) == 1 and "无现成信息告知书已送达" in mail.outbox[0].subject

@@ -5,8 +5,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from disclosure.disclosure_requests.actions import received_on_for
-from disclosure.disclosure_requests.clock import ClockFacts, ClockState, Pause, compute_clock
+from disclosure.disclosure_requests.clock import (
+    ClockFacts,
+    ClockState,
+    Pause,
+    compute_clock,
+    received_on_for,
+)
 from disclosure.workcalendar.workdays import WorkdayCalendar
 
 D = dt.date
@@ -124,4 +129,4 @@ def test_deadline_in_a_year_without_official_holiday_data_is_provisional():
 def test_received_on_follows_office_hours_and_rest_days(local, expected, settings):
     settings.DISCLOSURE = {**settings.DISCLOSURE, "OFFICE_CLOSES_AT_HOUR": 17}
     submitted = timezone.make_aware(local)
-    assert received_on_for(submitted, CAL) == expected
+    assert received_on_for("online", submitted_at=submitted, calendar=CAL) == expected

@@ -158,7 +158,7 @@ def test_status_with_number_and_code_shows_state_deadline_and_reply(submitted, c
     request_actions.answer_request(req, by=office_user, reply_type=ReplyType.DISCLOSED,
                             text="预算表见学校信息公开网财务栏目。", on=req.received_on)
     response = client.post(reverse(STATUS), {"tracking_number": req.tracking_number,
-                                             "secret": PHONE})
+                                             "secret": req.check_code})
     content = response.content.decode()
     assert "已答复" in content and "予以公开" in content and "预算表见学校信息公开网" in content
 

@@ -59,11 +59,12 @@ def make_request(office_user):
 
 
 def test_public_submission_gets_a_number_a_check_code_and_a_deadline(
-    db, django_capture_on_commit_callbacks
+    db, django_capture_on_commit_callbacks, run_worker
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = rs.receive_request(**APPLICANT)
         second = rs.receive_request(**APPLICANT)
+    run_worker()
     year = first.received_on.year
     assert first.tracking_number == f"YSQ-{year}-0001"
     assert second.tracking_number == f"YSQ-{year}-0002"
@@ -169,7 +170,7 @@ def test_consultation_pauses_the_clock(make_request, office_user):
 
 
 def test_extension_once_with_approver_reason_and_the_applicant_told(
-    make_request, office_user, django_capture_on_commit_callbacks
+    make_request, office_user, django_capture_on_commit_callbacks, run_worker
 ):
     req = make_request()
     with pytest.raises(TransitionNotAllowed):
@@ -187,6 +188,7 @@ def test_extension_once_with_approver_reason_and_the_applicant_told(
     with django_capture_on_commit_callbacks(execute=True):
         req = request_actions.extend_request(req, by=office_user, workdays=15, approver="李主任",
                                       reason="需检索档案", on=D(2026, 3, 20))
+    run_worker()
     assert req.status == Status.EXTENDED and req.due_on == D(2026, 4, 14)
     assert req.extension_notified_on == D(2026, 3, 20)
     assert "延长" in mail.outbox[-1].subject

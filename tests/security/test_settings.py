@@ -106,6 +106,26 @@ def test_successful_staff_login_is_recorded(client, office_user):
     assert log.ip_address == "203.0.113.9" and log.attempt_time is not None
 
 
+@pytest.mark.django_db
+@override_settings(AXES_ENABLED=True)
+def test_lockout_is_per_account_and_address_so_one_account_cannot_lock_out_the_campus(
+        client, office_user, editor):
+    """A campus NAT shares one address: five failures for one account lock that account from that
+    address, never every other account behind it (AXES_LOCKOUT_PARAMETERS, username + address).
+    With the address alone as the parameter, the last login below is refused with a 429."""
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = _admin_login(client, "office", "wrong-password")
+    assert response.status_code == 429
+    # Account A is locked from this address, even with its right password …
+    assert _admin_login(client, "office", "pw-12345-long").status_code == 429
+    # … account B, from the same address, still logs in.
+    other = client.__class__()
+    response = _admin_login(other, "editor", "pw-12345-long")
+    assert response.status_code == 302, response.content.decode()[:300]
+    assert AccessLog.objects.filter(username="editor", ip_address="203.0.113.9").exists()
+
+
 def test_password_validators_are_on():
     names = {v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS}
     assert {"MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator"} <= names

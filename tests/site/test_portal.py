@@ -164,8 +164,9 @@ def test_query_counts_fixed(client, make_item, django_assert_max_num_queries, si
         reverse("disclosure:entry", args=[2]): 5,
         ChecklistEntry.objects.get(number=2).category.get_absolute_url(): 6,
         department.get_absolute_url(): 5,
-        reverse("disclosure:search") + "?q=规章制度": 8,
-        reverse("disclosure:search") + "?q=规章&year=2026&category=1": 9,
+        # Search: the ranked ids, the rows, the attachments that matched (their snippets), facets.
+        reverse("disclosure:search") + "?q=规章制度": 9,
+        reverse("disclosure:search") + "?q=规章&year=2026&category=1": 10,
         items[0].get_absolute_url(): 6,
         reverse("disclosure:feed"): 3,
         reverse("disclosure:sitemap_section", args=["items"]): 3,

@@ -1,4 +1,4 @@
-/* Large-text mode (适老化): remembered in localStorage, applied before the page paints. */
+/* Large-text mode (适老化): remembered in localStorage, applied before the page paints; the print button. */
 (function () {
   "use strict";
   var KEY = "disclosure.largeText";
@@ -17,6 +17,11 @@
   apply(stored());
   document.addEventListener("DOMContentLoaded", function () {
     apply(stored());
+    // 打印本页: shown only when this script runs, so no button is left that does nothing.
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (print) {
+      print.hidden = false;
+      print.addEventListener("click", function () { window.print(); });
+    });
     var button = document.getElementById("text-size-toggle");
     if (!button) { return; }
     button.addEventListener("click", function () {

@@ -7,12 +7,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 
 from disclosure.access import policy
 from disclosure.annual_reports.selectors import get_coming_report
 from disclosure.backoffice.board import Board, BoardEntry, build_board
+from disclosure.core.mail import queue_mail
+from disclosure.core.models import OutgoingMail
 from disclosure.workcalendar.workdays import default_calendar
 
 
@@ -97,7 +98,9 @@ class Command(BaseCommand):
             if dry_run:
                 self.stdout.write(f"收件人：{', '.join(addresses)}\n主题：{subject}\n{body}\n")
             else:
-                send_mail(subject, body, None, addresses)
+                queue_mail(to=addresses, subject=subject, body=body, kind=OutgoingMail.Kind.DIGEST)
             sent += 1
-        verb = "将发送" if dry_run else "已发送"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {sent} 封提醒邮件。"))
+        # Queued in the outbox; the task worker sends them (and retries while the server is down).
+        message = (f"将发送 {sent} 封提醒邮件。" if dry_run
+                   else f"已将 {sent} 封提醒邮件排入发送队列（由任务进程发送）。")
+        self.stdout.write(self.style.SUCCESS(message))

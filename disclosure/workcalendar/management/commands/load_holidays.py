@@ -7,6 +7,13 @@ first and last rest day (inclusive), "work" the weekend days worked (调休上�
 CSV, one day a line, with a header: 日期,是否上班,名称 (or date,is_workday,name); 是否上班 is 是/否,
 1/0 or true/false.
 
+The State Council's notice as published (《国务院办公厅关于YYYY年部分节假日安排的通知》, copied from the
+government website or a news site), with --notice FILE: the days it names are read by
+`disclosure.workcalendar.holiday_notice`.
+
+--dry-run prints every rest day and make-up workday as CSV lines `日期,是否上班,名称` and every date
+that would move (old → new), and saves nothing.
+
 Running it again with the same file changes nothing: the year's official days are replaced.
 """
 
@@ -19,7 +26,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from disclosure.workcalendar.services import HolidayRow, load_holiday_arrangement
+from disclosure.workcalendar.models import CalendarChange
+from disclosure.workcalendar.services import (
+    CalendarResult,
+    HolidayRow,
+    apply_arrangement,
+    load_notice,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 TRUE_WORDS = {"是", "1", "true", "yes", "上班", "y"}
@@ -64,16 +77,41 @@ def rows_from_csv(text: str) -> list[HolidayRow]:
     return rows
 
 
+def write_rows(out, rows: list[HolidayRow]) -> None:
+    """The rows as `provisional_calendar` prints them and this command reads them back."""
+    out.write("日期,是否上班,名称")
+    for row in rows:
+        out.write(f"{row.date.isoformat()},{int(row.is_workday)},{row.name}")
+
+
 class Command(BaseCommand):
-    help = "载入某一年的官方放假安排（JSON 或 CSV 文件），并重算所有受影响的未办结期限。"
+    help = (
+        "载入某一年的官方放假安排（JSON 或 CSV 文件，或 --notice 国务院办公厅通知原文），"
+        "并重算所有受影响的期限。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="放假安排文件（.json 或 .csv）")
+        parser.add_argument("file", nargs="?", help="放假安排文件（.json 或 .csv）")
+        parser.add_argument("--notice", metavar="FILE",
+                            help="国务院办公厅关于某年部分节假日安排的通知（文本文件，原文粘贴即可）")
         parser.add_argument("--year", type=int, help="年份（JSON 文件中已写明时可省略）")
         parser.add_argument("--note", default="", help="说明，如通知文号")
-        parser.add_argument("--dry-run", action="store_true", help="只显示结果，不保存")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="只列出通知中的日期和将变动的期限，不保存")
 
-    def handle(self, *args, file, year, note, dry_run, **options):
+    def handle(self, *args, file, notice, year, note, dry_run, **options):
+        if bool(file) == bool(notice):
+            raise CommandError("请给出一个放假安排文件，或用 --notice 给出通知原文文件（二者选一）。")
+        if notice:
+            path = Path(notice)
+            if not path.is_file():
+                raise CommandError(f"找不到文件：{path}")
+            text = path.read_text(encoding="utf-8-sig")
+            try:
+                result = load_notice(text, dry_run=dry_run)
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            return self.report(result, dry_run)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
@@ -89,21 +127,29 @@ class Command(BaseCommand):
         elif path.suffix.lower() == ".csv":
             rows = rows_from_csv(text)
         else:
-            raise CommandError("只支持 .json 或 .csv 文件。")
+            raise CommandError("只支持 .json 或 .csv 文件；通知原文请用 --notice。")
         if not rows:
             raise CommandError("文件中没有日期。")
         years = {row.date.year for row in rows}
         year = year or (years.pop() if len(years) == 1 else None)
         if year is None:
             raise CommandError("文件中的日期跨越多个年份，请用 --year 指定年份。")
-        dates = [row.date for row in rows]
-        if len(dates) != len(set(dates)):
-            raise CommandError("文件中有重复的日期。")
         try:
-            loaded, moved = load_holiday_arrangement(year, rows, note=note, dry_run=dry_run)
+            result = apply_arrangement(year, rows, kind=CalendarChange.Kind.FILE, note=note,
+                                       dry_run=dry_run)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        return self.report(result, dry_run)
+
+    def report(self, result: CalendarResult, dry_run: bool) -> None:
+        if dry_run:
+            write_rows(self.stdout, result.rows)
+            self.stdout.write("")
+            self.stdout.write(f"将变动的期限（{len(result.moves)} 个）：")
+            for move in result.moves:
+                self.stdout.write(f"  {move.line()}")
         prefix = "（试运行，未保存）" if dry_run else ""
         self.stdout.write(self.style.SUCCESS(
-            f"{prefix}已载入 {year} 年放假安排 {loaded} 天，重算 {moved} 个期限。"
+            f"{prefix}已载入 {result.year} 年放假安排 {len(result.rows)} 天，"
+            f"重算 {len(result.moves)} 个期限。"
         ))

@@ -20,7 +20,7 @@ def drop_unedited_first_templates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure_requests', '0002_seed_reply_letter_templates'),
+        ('disclosure_requests', '0005_countable_received_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='requestevent',
             name='action',
-            field=models.CharField(choices=[('received', '收到申请'), ('receipt_confirmed', '确认收到'), ('correction_requested', '通知补正'), ('correction_received', '收到补正'), ('lapsed', '逾期未补正'), ('consultation_started', '征求第三方意见'), ('consultation_ended', '第三方意见答复'), ('extended', '延期答复'), ('answered', '答复'), ('withdrawn', '申请人撤回'), ('not_processed', '不予处理'), ('letter_generated', '生成告知书'), ('letter_delivered', '告知书送达'), ('fee_recorded', '登记收费'), ('deadline_recomputed', '重算期限'), ('anonymised', '匿名化')], max_length=30, verbose_name='操作'),
+            field=models.CharField(choices=[('received', '收到申请'), ('receipt_confirmed', '确认收到'), ('correction_requested', '通知补正'), ('correction_received', '收到补正'), ('lapsed', '逾期未补正'), ('consultation_started', '征求第三方意见'), ('consultation_ended', '第三方意见答复'), ('extended', '延期答复'), ('answered', '答复'), ('withdrawn', '申请人撤回'), ('not_processed', '不予处理'), ('letter_generated', '生成告知书'), ('letter_delivered', '告知书送达'), ('fee_recorded', '登记收费'), ('deadline_recomputed', '重算期限'), ('anonymised', '匿名化'), ('check_code_resent', '重发查询码')], max_length=30, verbose_name='操作'),
         ),
         migrations.AddConstraint(
             model_name='replyletter',
