@@ -104,7 +104,8 @@ class ItemRevisionInline(DomainTabularInline):
 
 
 class DisclosureItemForm(forms.ModelForm):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the editor started from, posted back to detect a concurrent save; never shown.
+    expected_version = forms.IntegerField(label="版本核对", widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = DisclosureItem
