@@ -120,7 +120,7 @@ class DomainHistoryAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         # Choice labels and yes/no in the list of changes, not the stored codes.
-        from disclosure.backoffice.display import ChineseHistoryHelper
+        from disclosure.access.display import ChineseHistoryHelper
 
         return ChineseHistoryHelper(self.model, historical_record)
 

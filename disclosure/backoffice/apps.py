@@ -12,7 +12,7 @@ class BackofficeConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.admin.templatetags import admin_list
 
-        from disclosure.backoffice.display import boolean_icon
+        from disclosure.access.display import boolean_icon
 
         # Django writes the icon's alternative text as Python's True/False/None, which a screen
         # reader reads out in English; every caller imports it from this module at call time.

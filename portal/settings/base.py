@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The rich-text editor's static files (disclosure/core/rich_text.py).
+    "django_prose_editor",
     # The domain, one app per part; dependencies run down this list (docs/architecture.md).
     "disclosure.core",
     "disclosure.access",
@@ -125,6 +127,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 # The portal's own Chinese for what Django and the security libraries ship untranslated.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style in the back office (portal/formats/zh_Hans/formats.py says which).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
 from disclosure.disclosure_requests.admin import STEP_FORMS
-from tests.access.test_doors import _admin_urls, world  # noqa: F401 - `world` is a fixture
+from tests.access.test_doors import _admin_urls
 
 # ASCII words a Chinese page may carry on purpose: file formats, standards and product names
 # people know by these letters. Anything else in Latin letters is English left untranslated.
@@ -80,7 +80,7 @@ def english_words(text: str) -> list[str]:
     return sorted({w for w in WORD.findall(text) if w not in ALLOWED_WORDS})
 
 
-def staff_pages(world) -> dict[str, str]:  # noqa: F811 - the fixture's value
+def staff_pages(world) -> dict[str, str]:
     """Every GET page of the back office, by name."""
     pages = {
         "首页": reverse("admin:index"),
@@ -118,7 +118,7 @@ def named(office_user, editor, supervisor):
 
 
 @pytest.mark.parametrize("role", ["office", "editor", "supervisor"])
-def test_every_staff_page_is_in_chinese_and_names_people(role, world, named, client):  # noqa: F811
+def test_every_staff_page_is_in_chinese_and_names_people(role, world, named, client):
     user = named[role]
     client.force_login(user)
     login_names = {u.get_username() for u in named.values()}

@@ -32,3 +32,15 @@ def person(user) -> str:
 def person_label(user) -> str:
     """A person with their department: "张三（教务处）"."""
     return people_label(user)
+
+
+@register.inclusion_tag("admin/backoffice/role_home.html", takes_context=True)
+def role_home(context):
+    """The user's to-do counts by role, each linking to the list it counts."""
+    from disclosure.backoffice.home import home_sections
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"sections": []}
+    return {"sections": home_sections(user)}
