@@ -9,6 +9,7 @@ editor's scripts and styles are the package's static files, served by the portal
 
 from __future__ import annotations
 
+from django import forms
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
@@ -37,7 +38,19 @@ EDITOR_EXTENSIONS = {
 }
 
 
+class RichTextWidget(AdminProseEditorWidget):
+    """The admin's prose editor, its menus named in Chinese."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["disclosure/admin/prose-editor-zh.js"])
+
+
 def rich_text_formfield(**kwargs) -> ProseEditorFormField:
     """A form field with the editor; its value is cleaned by the portal's sanitiser."""
-    return ProseEditorFormField(extensions=dict(EDITOR_EXTENSIONS), sanitize=sanitize_html,
-                                widget=AdminProseEditorWidget, **kwargs)
+    field = ProseEditorFormField(extensions=dict(EDITOR_EXTENSIONS), sanitize=sanitize_html,
+                                 widget=AdminProseEditorWidget, **kwargs)
+    widget = RichTextWidget(attrs=field.widget.attrs)
+    widget.config, widget.preset = field.widget.config, field.widget.preset
+    field.widget = widget
+    return field
