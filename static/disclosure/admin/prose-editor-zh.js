@@ -32,7 +32,8 @@
     const texts = [];
     while (walker.nextNode()) texts.push(walker.currentNode);
     texts.forEach(function (node) {
-      if (node.parentElement && node.parentElement.closest('[contenteditable="true"]')) return;
+      // Not the text being written, and not an icon font's ligature name ("undo" draws the icon).
+      if (node.parentElement && node.parentElement.closest('[contenteditable="true"], .material-icons, [class*="material-icons"]')) return;
       const name = NAMES[node.nodeValue.trim()];
       if (name) node.nodeValue = name;
     });
