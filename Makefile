@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run worker test install lint demo clean bench system-packages fuzz
+.PHONY: run worker test install lint demo clean bench system-packages fuzz messages manual
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,18 @@ test: install system-packages
 		(apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null) || echo "nginx not installed: proxy cache tests will be skipped"; \
 	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The project's Chinese for strings the libraries leave untranslated (locale/): the compiled .mo files
+# are committed, so running the portal needs no gettext; recompiling does (Debian's `gettext`).
+messages: install
+	@if ! command -v msgfmt >/dev/null && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+	fi
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+
+# The staff manual's screenshots (docs/manual/img), taken by the back office's browser tests.
+manual: install
+	MANUAL_SCREENSHOTS=$(CURDIR)/docs/manual/img $(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_backoffice.py
 
 # The benchmark on PostgreSQL (127.0.0.1:5432, its own database) with Redis and wrk: BENCH_ARGS, e.g.
 # BENCH_ARGS="--items 5000 --duration 3" for a quick look. Writes bench/results.md and .json.

@@ -67,7 +67,26 @@ class PolicyAdminMixin:
         return self._visible(request, super().get_fields(request, obj))
 
     def get_fieldsets(self, request, obj=None):
-        return _strip_fieldsets(request.user, self.model, super().get_fieldsets(request, obj))
+        fieldsets = _strip_fieldsets(request.user, self.model, super().get_fieldsets(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read only, every field is shown as a value; a field that lives only in the form (a
+            # version check, a decision to take) has none, and Django would print its code name.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if not self._form_only(f)]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def _form_only(self, entry) -> bool:
+        from django.core.exceptions import FieldDoesNotExist
+
+        if isinstance(entry, (list, tuple)):
+            return all(self._form_only(name) for name in entry)
+        try:
+            self.model._meta.get_field(entry)
+        except FieldDoesNotExist:
+            return not (hasattr(self, entry) or hasattr(self.model, entry))
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         return self._visible(request, super().get_readonly_fields(request, obj))
@@ -98,6 +117,12 @@ class DomainHistoryAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     The history pages rebuild a past version with the admin's own form and fieldsets, so they show
     no more than the change form does.
     """
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # Choice labels and yes/no in the list of changes, not the stored codes.
+        from disclosure.access.display import ChineseHistoryHelper
+
+        return ChineseHistoryHelper(self.model, historical_record)
 
 
 class PolicyInlineMixin:

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,11 +27,10 @@ from disclosure.feedback.actions import OPINION_ACTIONS
 from disclosure.feedback.models import Opinion
 from disclosure.items.actions import ITEM_ACTIONS, for_action_listing
 from disclosure.items.models import DisclosureItem
-from disclosure.workcalendar.deadlines import DeadlineState
+from disclosure.workcalendar.deadlines import DeadlineState, due_soon_limit
 from disclosure.workcalendar.workdays import (
     ONE_DAY,
     WorkdayCalendar,
-    add_workdays,
     default_calendar,
 )
 
@@ -307,12 +305,8 @@ def _group(due: dt.date, today: dt.date, soon_until: dt.date) -> str:
 
 
 def soon_limit(today: dt.date, calendar: WorkdayCalendar) -> dt.date:
-    """The first due date past the warning window.
-
-    A deadline is due soon when at most N working days remain, i.e. when it falls before the
-    (N+1)-th working day after today; a rest day just after the N-th working day still counts N.
-    """
-    return add_workdays(today, settings.DISCLOSURE["DUE_SOON_WORKDAYS"] + 1, calendar)
+    """The first due date past the warning window (`due_soon_limit`: lists filter by the same)."""
+    return due_soon_limit(today, calendar)
 
 
 def build_board(

@@ -19,11 +19,14 @@ from django.utils.html import format_html
 
 from disclosure.access import policy
 from disclosure.access.admin_base import DomainHistoryAdmin, DomainTabularInline
+from disclosure.access.display import format_moment
+from disclosure.access.people import person_label
+from disclosure.core.rich_text import rich_text_formfield
 from disclosure.items import actions as item_actions
 from disclosure.items import deadlines, transfer
 from disclosure.items.actions import EDITABLE_FIELDS, can_edit_item, check_edit
 from disclosure.items.models import Attachment, DisclosureItem, ItemEvent, ItemRevision, Publication
-from disclosure.workcalendar.deadlines import DeadlineState
+from disclosure.workcalendar.deadlines import DeadlineState, due_soon_limit
 
 Status = DisclosureItem.Status
 
@@ -83,14 +86,19 @@ class PublicationInline(ItemRowInline):
 
 class ItemEventInline(DomainTabularInline):
     model = ItemEvent
-    fields = ["at", "action", "actor", "note"]
+    fields = ["at", "action", "actor_label", "note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     verbose_name_plural = "操作记录（每次状态变化的操作人和时间）"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor").prefetch_related(
+            "actor__departments")
+
+    @admin.display(description="操作人")
+    def actor_label(self, event):
+        return person_label(event.actor)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -101,11 +109,23 @@ class ItemEventInline(DomainTabularInline):
 
 class ItemRevisionInline(DomainTabularInline):
     model = ItemRevision
-    fields = ["status", "created_by", "created_at", "decided_by", "decided_at", "comment"]
+    fields = ["status", "created_by_label", "created_at", "decided_by_label", "decided_at", "comment"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     verbose_name_plural = "修订记录（已发布事项的修改，经办公室审核后公开）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by", "decided_by").prefetch_related(
+            "created_by__departments", "decided_by__departments")
+
+    @admin.display(description="提交人")
+    def created_by_label(self, revision):
+        return person_label(revision.created_by)
+
+    @admin.display(description="审核人")
+    def decided_by_label(self, revision):
+        return person_label(revision.decided_by) if revision.decided_by_id else "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -115,7 +135,8 @@ class ItemRevisionInline(DomainTabularInline):
 
 
 class DisclosureItemForm(forms.ModelForm):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the editor started from, posted back to detect a concurrent save; never shown.
+    expected_version = forms.IntegerField(label="版本核对", widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = DisclosureItem
@@ -124,6 +145,10 @@ class DisclosureItemForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if "body" in self.fields:
+            self.fields["body"] = rich_text_formfield(
+                label=self.fields["body"].label, required=False,
+                help_text="可直接从 Word 粘贴：标题、列表、表格和链接会保留，字体和颜色不保留。")
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
         if "department" in self.fields and user is not None and not policy.is_office(user):
@@ -187,12 +212,40 @@ class ProducedYearFilter(admin.SimpleListFilter):
                                produced_on__lt=dt.date(year + 1, 1, 1))
 
 
+def work_queues(today: dt.date | None = None) -> dict[str, tuple[str, object]]:
+    """The queues of work on items, as querysets narrowers: the list filter and the home page's
+    counts use these and nothing else, so a count and the list it links to always agree."""
+    today = today or timezone.localdate()
+    soon_until = due_soon_limit(today)
+    return {
+        "drafts": ("草稿", lambda qs: qs.drafts()),
+        "returned": ("退回修改", lambda qs: qs.returned_for_changes()),
+        "in_review": ("待审核", lambda qs: qs.in_review()),
+        "due_soon": ("3 个工作日内到期", lambda qs: qs.due_between(today, soon_until)),
+        "overdue": ("已逾期", lambda qs: qs.due_between(before=today)),
+    }
+
+
+class WorkQueueFilter(admin.SimpleListFilter):
+    """What waits for someone: the home page's counts link here."""
+
+    title = "待办"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _narrow) in work_queues().items()]
+
+    def queryset(self, request, queryset):
+        queue = work_queues().get(self.value() or "")
+        return queue[1](queryset) if queue else queryset
+
+
 @admin.register(DisclosureItem)
 class DisclosureItemAdmin(DomainHistoryAdmin):
     form = DisclosureItemForm
-    list_display = ["title", "department", "status", "attribute", "produced_on", "published_at",
-                    "deadline_column"]
-    list_filter = ["status", "attribute", "attribute_referred", "deadline_provisional", "department",
+    # Chosen for a 1366 px screen: the title takes what the short columns leave.
+    list_display = ["title", "department", "status", "attribute", "deadline_column", "published_at"]
+    list_filter = [WorkQueueFilter, "status", "attribute", "attribute_referred", "deadline_provisional", "department",
                    "entries__category", "document_kind", ProducedYearFilter]
     search_fields = ["title", "document_number", "index_number", "summary"]
     # A select of every item would be 100,000 options: the successor is looked up by search.
@@ -203,21 +256,26 @@ class DisclosureItemAdmin(DomainHistoryAdmin):
     list_select_related = ["department"]
     filter_horizontal = ["entries"]
     readonly_fields = ["status", "publish_due", "update_due", "deadline_column", "published_at",
-                       "updated_at", "reviewed_by", "reviewed_at", "review_comment",
-                       "withdrawn_reason", "attribute_referred", "version", "index_number"]
+                       "updated_at", "review_line", "review_comment", "withdrawn_reason",
+                       "attribute_referred", "index_number"]
     inlines = [AttachmentInline, PublicationInline, ItemRevisionInline, ItemEventInline]
     actions = ["submit_selected", "review_selected", "publish_selected", "export_selected_xlsx",
                "export_selected_csv"]
+    # In the order people think: what the public will see, then dates and deadlines, then review.
+    # The version counter stays internal (the form posts it back hidden to catch a concurrent save).
     fieldsets = [
-        (None, {"fields": ["title", "department", "entries", "document_number", "document_kind",
-                           "summary", "body", "expected_version"]}),
+        ("公众看到的内容", {
+            "fields": ["title", "department", ("document_number", "document_kind"), "summary", "body",
+                       "expected_version"],
+            "description": "保存后为草稿；提交审核、经信息公开办公室审核发布后，公众才能看到。",
+        }),
+        ("公开属性与目录", {"fields": ["attribute", "exemption_reason", "attribute_referred",
+                                  "entries"]}),
         ("目录信息", {"fields": ["index_number", "issuing_organ", "disclosure_method", "scope",
                              "validity", "superseded_by"]}),
-        ("公开属性", {"fields": ["attribute", "exemption_reason", "attribute_referred"]}),
-        ("日期与期限", {"fields": ["produced_on", "changed_on", "publish_due", "update_due",
-                               "deadline_column", "published_at", "updated_at"]}),
-        ("审核", {"fields": ["status", "reviewed_by", "reviewed_at", "review_comment",
-                           "withdrawn_reason", "version"]}),
+        ("日期与期限", {"fields": [("produced_on", "changed_on"), "deadline_column",
+                               ("publish_due", "update_due"), ("published_at", "updated_at")]}),
+        ("审核", {"fields": ["status", "review_line", "review_comment", "withdrawn_reason"]}),
     ]
 
     # ---- Scope: what each role may see and do ----
@@ -356,6 +414,12 @@ class DisclosureItemAdmin(DomainHistoryAdmin):
         return super().response_change(request, obj)
 
     # ---- Columns ----
+
+    @admin.display(description="保密审查")
+    def review_line(self, obj):
+        if obj is None or not obj.reviewed_at:
+            return "尚未审查"
+        return f"{person_label(obj.reviewed_by)}，{format_moment(obj.reviewed_at)}"
 
     @admin.display(description="期限")
     def deadline_column(self, obj):

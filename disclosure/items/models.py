@@ -53,6 +53,28 @@ class DisclosureItemQuerySet(models.QuerySet):
             updated_at__isnull=True,
         )
 
+    def drafts(self):
+        return self.filter(status=DisclosureItem.Status.DRAFT)
+
+    def returned_for_changes(self):
+        """Drafts the office sent back with a comment (`return_to_draft`), not yet resubmitted."""
+        return self.drafts().exclude(review_comment="")
+
+    def in_review(self):
+        return self.filter(status=DisclosureItem.Status.IN_REVIEW)
+
+    def due_between(self, start=None, before=None):
+        """Open deadlines (publication or update) falling in [start, before): the board's cut."""
+        publish, update = Q(), Q()
+        if start is not None:
+            publish &= Q(publish_due__gte=start)
+            update &= Q(update_due__gte=start)
+        if before is not None:
+            publish &= Q(publish_due__lt=before)
+            update &= Q(update_due__lt=before)
+        return (self.awaiting_publication().filter(publish)
+                | self.awaiting_update().filter(update))
+
     def with_open_deadline(self):
         return self.filter(
             Q(pk__in=self.awaiting_publication().values("pk"))

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from disclosure.access import policy
 from disclosure.access.admin_base import DomainHistoryAdmin
+from disclosure.core.rich_text import rich_text_formfield
 from disclosure.site import services as site_services
 from disclosure.site.models import ErrorReport, Page, SiteSettings
 
@@ -17,6 +18,13 @@ class PageAdmin(DomainHistoryAdmin):
     search_fields = ["title", "slug"]
     readonly_fields = ["updated_at", "updated_by"]
     fields = ["title", "slug", "body", "is_published", "sort_order", "updated_at", "updated_by"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            # The office writes its pages in the same editor as item bodies.
+            return rich_text_formfield(label=db_field.verbose_name, required=not db_field.blank,
+                                       help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         return policy.is_office(request.user)

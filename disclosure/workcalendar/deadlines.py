@@ -73,3 +73,16 @@ def deadline_status(
     else:
         state = DeadlineState.ON_TIME
     return DeadlineStatus(due, state, left, provisional)
+
+
+def due_soon_limit(today: dt.date | None = None, calendar: WorkdayCalendar | None = None) -> dt.date:
+    """The first due date past the warning window: due dates in [today, this) are "due soon".
+
+    A deadline is due soon when at most N working days remain, i.e. when it falls before the
+    (N+1)-th working day after today; a rest day just after the N-th working day still counts N.
+    Lists filter by it in the database; the board groups by it.
+    """
+    from disclosure.workcalendar.workdays import add_workdays
+
+    return add_workdays(today or timezone.localdate(), settings.DISCLOSURE["DUE_SOON_WORKDAYS"] + 1,
+                        calendar or default_calendar())

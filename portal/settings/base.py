@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # The queue of Django's Tasks framework, kept in the portal's own database (see TASKS below).
     "django_tasks_db",
+    # The rich-text editor's static files (disclosure/core/rich_text.py).
+    "django_prose_editor",
     # The domain, one app per part; dependencies run down this list (docs/architecture.md).
     "disclosure.core",
     "disclosure.access",
@@ -127,6 +129,10 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# The portal's own Chinese for what Django and the security libraries ship untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style in the back office (portal/formats/zh_Hans/formats.py says which).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -3,6 +3,8 @@
 from django import template
 from django.urls import reverse
 
+from disclosure.access.people import person_label as people_label
+from disclosure.access.people import person_name
 from disclosure.backoffice.board import deadline_counts
 
 register = template.Library()
@@ -18,6 +20,30 @@ def deadline_summary(context):
         "counts": deadline_counts(user),
         "board_url": reverse("deadline_board"),
     }
+
+
+@register.filter
+def person(user) -> str:
+    """A person as every page shows one: the name, never the login name."""
+    return person_name(user)
+
+
+@register.filter
+def person_label(user) -> str:
+    """A person with their department: "张三（教务处）"."""
+    return people_label(user)
+
+
+@register.inclusion_tag("admin/backoffice/role_home.html", takes_context=True)
+def role_home(context):
+    """The user's to-do counts by role, each linking to the list it counts."""
+    from disclosure.backoffice.home import home_sections
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"sections": []}
+    return {"sections": home_sections(user)}
 
 
 @register.inclusion_tag("admin/backoffice/calendar_warning.html", takes_context=True)
