@@ -213,7 +213,7 @@ class Survey(models.Model):
     title = models.CharField("标题", max_length=200)
     slug = models.SlugField(
         "网址标识", max_length=60, unique=True,
-        help_text="调查链接的一部分，如 2026-satisfaction：链接为 /surveys/2026-satisfaction/。",
+        help_text="调查链接的一部分（字母、数字或连字符），如 2026：链接为 /surveys/2026/。",
     )
     intro = models.TextField("说明", blank=True, help_text="显示在问卷开头，纯文本。")
     opens_on = models.DateField("开始日期")

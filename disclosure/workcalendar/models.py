@@ -43,7 +43,7 @@ class CalendarChange(models.Model):
         NOTICE = "notice", "载入国务院办公厅通知"
         FILE = "file", "载入放假安排文件"
         OVERRIDE = "override", "办公室调整某日"
-        LIBRARY = "library", "官方数据（chinesecalendar）新收录年份"
+        LIBRARY = "library", "官方放假数据（随系统安装）新收录年份"
 
     kind = models.CharField("变更方式", max_length=20, choices=Kind)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
@@ -79,13 +79,13 @@ class CalendarYear(models.Model):
     """
 
     class Source(models.TextChoices):
-        LIBRARY = "library", "官方数据（chinesecalendar）"
+        LIBRARY = "library", "官方放假数据（随系统安装）"
         NOTICE = "notice", "国务院办公厅通知（已载入）"
         PROVISIONAL = "provisional", "暂定规则"
 
     year = models.PositiveSmallIntegerField("年份", unique=True)
     source = models.CharField("来源", max_length=20, choices=Source)
-    library_version = models.CharField("chinesecalendar 版本", max_length=20, blank=True)
+    library_version = models.CharField("官方放假数据版本", max_length=20, blank=True)
     checked_at = models.DateTimeField("检查时间", auto_now=True)
 
     class Meta:

@@ -19,7 +19,7 @@ _WEEKDAYS = "周一 周二 周三 周四 周五 周六 周日".split()
 def source_labels() -> dict[str, str]:
     """The four sources a day can come from, in the words the office reads."""
     return {
-        "official": f"官方数据（chinesecalendar {library_version()}）",
+        "official": f"官方放假数据（随系统安装，版本 {library_version()}）",
         Holiday.Source.OFFICIAL: "国务院办公厅通知（已载入）",
         Holiday.Source.MANUAL: "办公室调整",
         "provisional": "暂定规则（按放假办法和历年原则推算）",
@@ -84,5 +84,5 @@ def get_year_summary(year: int, calendar: WorkdayCalendar | None = None) -> Year
     if year in calendar.official_years:
         return YearSummary(year, True, "已载入国务院办公厅通知")
     if year in calendar.library_years:
-        return YearSummary(year, True, f"官方数据（chinesecalendar {library_version()}）")
+        return YearSummary(year, True, f"官方放假数据（随系统安装，版本 {library_version()}）")
     return YearSummary(year, False, "尚未录入官方安排：按暂定规则推算，相关期限为暂定")

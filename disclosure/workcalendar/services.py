@@ -251,7 +251,7 @@ def check_calendar(*, today: dt.date | None = None) -> CoverageCheck:
         now = _current_calendar()
         before = WorkdayCalendar(now.overrides, now.official_years, covered - set(newly))
         years = "、".join(str(y) for y in newly)
-        reason = f"chinesecalendar {version} 收录了 {years} 年官方放假安排"
+        reason = f"随系统安装的官方放假数据（版本 {version}）收录了 {years} 年官方放假安排"
         moves = recompute_deadlines(before=before, reason=reason)
         _record_change(CalendarChange.Kind.LIBRARY, by=None, reason=reason,
                        year=newly[0] if len(newly) == 1 else None, moves=moves)

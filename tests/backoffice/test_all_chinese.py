@@ -26,6 +26,8 @@ ALLOWED_WORDS = {
     "Excel", "CSV", "csv", "xlsx", "docx", "Word", "PDF", "pdf", "TOTP", "URL", "API", "HTML",
     "Email", "email", "IP", "ID", "OFD", "WPS", "QR", "http", "https", "www", "JSON", "jpg", "png",
     "Office", "Microsoft", "Google", "Authenticator", "SHA",
+    # The official names of the 备案 (ICP) and of image formats in the site settings' help.
+    "ICP", "PNG", "JPEG",
     # Django's own Chinese for the multiple-select hint names the keys as printed on them.
     "Control", "Command", "Mac",
     # The guide page's address (/pages/guide/), shown as its slug.
@@ -36,6 +38,8 @@ ALLOWED_PATTERNS = [
     re.compile(r"\b[A-Z]{2,}-?\d[\w-]*"),          # codes with digits: YSQ-2026-0001, GB2312
     re.compile(r"\S+@\S+"),                         # e-mail addresses
     re.compile(r"https?://\S+"),                    # links shown as text
+    re.compile(r"(?<!\w)/[\w./-]+/"),                # site paths shown as text: /requests/status/
+    re.compile(r"\b[A-Z]{2,}(?:-[A-Z]{2,})+\b"),     # number formats: YJX-YYYY-NNNN
     re.compile(r"\b(?:jwc|cwc)\b"),                 # the departments' codes in the fixtures
 ]
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
@@ -130,7 +134,9 @@ def test_every_staff_page_is_in_chinese_and_names_people(role, world, named, cli
             continue
         read += 1
         text = visible_text(response.content.decode())
-        for code in (world["request"].tracking_number, world["request"].check_code):
+        # Values typed or drawn at random (numbers, check codes, a link's slug) are data, not UI text.
+        for code in (world["request"].tracking_number, world["request"].check_code,
+                     world["opinion"].check_code, world["survey"].slug):
             text = text.replace(code or "\0", " ")
         words = english_words(text)
         shown_logins = sorted(n for n in login_names if re.search(rf"\b{n}\b", text))

@@ -338,7 +338,7 @@ def test_only_the_office_pastes(client, supervisor, editor):
 def test_the_year_page_shows_each_day_and_its_source(client, office_user, supervisor):
     client.force_login(office_user)
     page = client.get(reverse("admin:workcalendar_holiday_year", args=[2026])).content.decode()
-    assert "2026-02-14" in page and "调休上班" in page and "官方数据（chinesecalendar" in page
+    assert "2026-02-14" in page and "调休上班" in page and "官方放假数据（随系统安装" in page
     page = client.get(reverse("admin:workcalendar_holiday_year", args=[2027])).content.decode()
     assert "尚未录入官方安排" in page and "暂定规则" in page and "2027-01-31" in page
     calendar_services.load_notice(NOTICE_2027, by=office_user)
