@@ -167,7 +167,7 @@ from disclosure.items import actions as item_actions
 from disclosure.catalogue.models import ChecklistEntry, Department
 policy.sync_role_groups()
 from django.contrib.auth import get_user_model
-user = get_user_model().objects.create_user("office2p", password="two-process-pw-2026", is_staff=True)
+user = get_user_model().objects.create_user("office2p", password="two-process-pw-2026", first_name="二进程", last_name="甲", is_staff=True)
 user.groups.add(policy.group_for(policy.OFFICE))
 department = Department.objects.create(name="教务处", code="jwc")
 item = item_actions.create_item(by=user, entries=[ChecklistEntry.objects.get(number=2)], title="学校章程",
@@ -276,7 +276,7 @@ def test_session_made_in_one_process_is_seen_by_the_other(site):
 
     status, _, html = browser.request(site["b"] + "/admin/")
     assert status == 200
-    assert "office2p" in html.decode()
+    assert "甲二进程" in html.decode()  # the header names the person, never the login name
 
 
 def test_rate_limit_counted_in_one_process_applies_in_the_other(site):
