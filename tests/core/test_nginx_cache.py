@@ -220,7 +220,7 @@ def _make_data() -> tuple[int, str, str]:
     """A published item, a request with an applicant's personal data, and an office token and session."""
     if not ChecklistEntry.objects.exists():  # emptied by a transactional test before this module
         for module, function in REFERENCE_DATA:
-            getattr(importlib.import_module(f"disclosure.migrations.{module}"), function)(apps, None)
+            getattr(importlib.import_module(module), function)(apps, None)
     roles.sync_role_groups()
     office = User.objects.create_user("office-nginx", first_name="王办", last_name="公", is_staff=True)
     office.groups.add(roles.group_for(roles.OFFICE))
