@@ -298,3 +298,11 @@ def test_staff_api_uploads_an_attachment_that_search_then_reads(make_item, offic
     response = _api_as(office_user).post(url, {"title": "没有文件"}, format="multipart")
     assert response.status_code == 400
     assert Attachment.objects.filter(item=item).count() == 2
+
+
+def test_the_demo_attachment_is_a_pdf_whose_text_is_read():
+    # The demo's ~250 attachments are extracted by the worker of `make run`: none may fail.
+    from disclosure.items.extract import extract_text
+    from disclosure.site.management.commands.load_demo import DEMO_PDF
+
+    assert extract_text(DEMO_PDF, "pdf") == "Demonstration attachment: full text of the document."
