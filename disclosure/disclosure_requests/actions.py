@@ -515,7 +515,7 @@ def answer_request(request: DisclosureRequest, *, by, reply_type: str, reason: s
     REQUEST_ACTIONS.check(
         "mark_not_processed" if target == Status.NOT_PROCESSED else "answer_request", request, by)
     on = on or _today()
-    _check_date(on, not_before=request.received_on, label="答复日期")
+    _check_date(on, not_before=request.arrived_on, label="答复日期")
     request.status, request.reply_type, request.reply_reason = target, reply_type, reason
     request.reply_text, request.reply_refer_to = (text or "").strip(), (refer_to or "").strip()[:200]
     request.answered_on, request.answered_by = on, by
@@ -544,7 +544,7 @@ def withdraw_request(request: DisclosureRequest, *, by, note: str,
     note = (note or "").strip()
     _require(bool(note), "请说明申请人撤回的方式（如书面撤回、电话撤回）。")
     on = on or _today()
-    _check_date(on, not_before=request.received_on, label="撤回日期")
+    _check_date(on, not_before=request.arrived_on, label="撤回日期")
     if request.status == Status.CONSULTING:
         request.pauses.filter(answered_on__isnull=True).update(answered_on=on)
     request.status = Status.WITHDRAWN
@@ -623,7 +623,7 @@ def record_fee(request: DisclosureRequest, *, by, status: str, basis: str, amoun
             amount = None
         _require(amount is not None and amount > 0, "收费金额须为大于0的数。")
         _require(notified_on is not None, "请填写发出收费通知之日。")
-        _check_date(notified_on, not_before=request.received_on, label="发出收费通知之日")
+        _check_date(notified_on, not_before=request.arrived_on, label="发出收费通知之日")
         if paid_on is not None:
             _check_date(paid_on, not_before=notified_on, label="缴费日期")
     else:

@@ -6,6 +6,7 @@ and written only by the services. Applicant personal data lives only in this tab
 and is shown only to the disclosure office and to the applicant who holds the check code.
 """
 
+import datetime as dt
 import uuid
 from pathlib import PurePosixPath
 
@@ -317,6 +318,17 @@ class DisclosureRequest(models.Model):
     @property
     def is_organisation(self) -> bool:
         return self.applicant_type in ORGANISATION_TYPES
+
+    @property
+    def arrived_on(self) -> dt.date:
+        """The first day the office may act on the request: the day it arrived.
+
+        An online request sent after office hours counts as received the next working day (the
+        deadline runs from then), yet the office may answer it the same evening; a paper request
+        may be recorded as received before it was logged.
+        """
+        sent = timezone.localdate(self.submitted_at) if self.submitted_at else self.received_on
+        return min(sent, self.received_on) if self.received_on else sent
 
 
 OPEN_STATUSES = (

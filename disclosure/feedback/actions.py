@@ -194,7 +194,7 @@ def forward_opinion(opinion: Opinion, *, by, department: Department, note: str =
     OPINION_ACTIONS.check("forward_opinion", opinion, by)
     _require(department is not None, "请选择转办部门。")
     on = on or _today()
-    _check_date(on, not_before=opinion.received_on, label="转办日期")
+    _check_date(on, not_before=opinion.arrived_on, label="转办日期")
     opinion.status, opinion.forwarded_to, opinion.forwarded_on = Status.FORWARDED, department, on
     opinion.save(update_fields=["status", "forwarded_to", "forwarded_on"])
     _record(opinion, Event.FORWARDED, by=by, note=(note or "").strip(), department=department.name,
@@ -215,7 +215,7 @@ def answer_opinion(opinion: Opinion, *, by, answer: str, outcome: str = "",
     _require(len(answer) <= ANSWER_MAX_CHARS, f"答复内容不能超过 {ANSWER_MAX_CHARS} 字。")
     _require(outcome in Opinion.Outcome.values, "请选择办理结果。")
     on = on or _today()
-    _check_date(on, not_before=opinion.received_on, label="答复日期")
+    _check_date(on, not_before=opinion.arrived_on, label="答复日期")
     opinion.status, opinion.answer, opinion.answered_on, opinion.answered_by = (
         Status.ANSWERED, answer, on, by)
     opinion.outcome = outcome

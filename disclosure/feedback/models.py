@@ -12,6 +12,8 @@ the services only (`disclosure.feedback.actions`).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -145,6 +147,12 @@ class Opinion(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_OPINION_STATUSES
+
+    @property
+    def arrived_on(self) -> dt.date:
+        """The day it was sent: an opinion sent after hours counts as received the next working
+        day (the deadline runs from then), yet the office may answer it the same evening."""
+        return min(timezone.localdate(self.submitted_at), self.received_on)
 
     def touches_public_pages(self, update_fields=None) -> bool:
         """Whether saving (or deleting) this row changes a public page: disclosure.core.cache asks."""

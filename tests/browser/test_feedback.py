@@ -58,7 +58,7 @@ def test_visitor_sends_an_opinion_and_reads_the_answer(live_server, page, office
     shoot(page, "opinion-created")
 
     fs.answer_opinion(opinion, by=office, answer="感谢建议，首页已增加“招生信息”入口。",
-                      on=opinion.received_on)
+                      on=opinion.arrived_on)
     fs.publish_opinion(opinion, by=office, public_text="建议在首页增加招生信息的快捷入口。")
     page.get_by_role("link", name="查看答复").click()
     page.get_by_label("意见编号").fill(opinion.number)

@@ -125,9 +125,9 @@ def test_delivery_is_recorded_and_an_online_letter_reaches_the_applicant(
         req = rs.receive_request(**APPLICANT)
     lookup = {"tracking_number": req.tracking_number, "secret": req.check_code}
     with pytest.raises(TransitionNotAllowed, match="没有待送达的告知书"):
-        rs.deliver_letter(req, by=office_user, letter=0, via="online", on=req.received_on)
+        rs.deliver_letter(req, by=office_user, letter=0, via="online", on=req.arrived_on)
     req = rs.answer_request(req, by=office_user, reply_type=ReplyType.UNABLE,
-                            reason=ReplyReason.NEEDS_CREATION, on=req.received_on)
+                            reason=ReplyReason.NEEDS_CREATION, on=req.arrived_on)
     letter = rs.generate_reply_letter(req, by=office_user)
     assert letter.number == 1 and letter.pdf and not letter.is_delivered
     # Not delivered yet: not on the status page, and not downloadable.
@@ -136,21 +136,21 @@ def test_delivery_is_recorded_and_an_online_letter_reaches_the_applicant(
     assert client.post(reverse("disclosure:request_letter", args=[letter.pk]), lookup).status_code == 404
 
     with pytest.raises(TransitionNotAllowed, match="邮件单号"):
-        rs.deliver_letter(req, by=office_user, letter=letter.pk, via="post", on=req.received_on)
+        rs.deliver_letter(req, by=office_user, letter=letter.pk, via="post", on=req.arrived_on)
     run_worker()  # the notice that the letter was issued
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        rs.deliver_letter(req, by=office_user, letter=letter.pk, via="online", on=req.received_on)
+        rs.deliver_letter(req, by=office_user, letter=letter.pk, via="online", on=req.arrived_on)
     run_worker()  # the mail goes through the outbox
     letter.refresh_from_db()
-    assert letter.delivered_via == "online" and letter.delivered_on == req.received_on
+    assert letter.delivered_via == "online" and letter.delivered_on == req.arrived_on
     assert len(mail.outbox) == 1 and "无现成信息告知书已送达" in mail.outbox[0].subject
     assert req.events.filter(action="letter_delivered", actor=office_user).exists()
     with pytest.raises(TransitionNotAllowed):
-        rs.deliver_letter(req, by=office_user, letter=letter.pk, via="online", on=req.received_on)
+        rs.deliver_letter(req, by=office_user, letter=letter.pk, via="online", on=req.arrived_on)
 
     page = client.post(reverse("disclosure:request_status"), lookup).content.decode()
-    day = f"{req.received_on.year}年{req.received_on.month}月{req.received_on.day}日"
+    day = f"{req.arrived_on.year}年{req.arrived_on.month}月{req.arrived_on.day}日"
     assert "无现成信息告知书（PDF）" in page and f"送达日期：{day}" in page
     download = client.post(reverse("disclosure:request_letter", args=[letter.pk]), lookup)
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"

@@ -79,6 +79,17 @@ def test_an_online_request_confirmed_cannot_predate_its_submission(db, office_us
         rs.confirm_receipt(req, by=office_user, received_on=D(2026, 3, 6))
 
 
+def test_a_request_sent_on_a_rest_day_may_be_answered_that_day(db, office_user, monkeypatch):
+    """Received (for the deadline) on Monday, yet the office on duty may answer it on Saturday."""
+    monkeypatch.setattr(rs, "_today", lambda: D(2026, 3, 7))
+    req = rs.receive_request(submitted_at=SATURDAY_MORNING, **APPLICANT)
+    assert (req.arrived_on, req.received_on) == (D(2026, 3, 7), D(2026, 3, 9))
+    with pytest.raises(ValidationError, match="不能早于 2026年03月07日"):
+        rs.answer_request(req, by=office_user, reply_type="disclosed", text="见附件。", on=D(2026, 3, 6))
+    req = rs.answer_request(req, by=office_user, reply_type="disclosed", text="见附件。", on=D(2026, 3, 7))
+    assert (req.status, req.answered_on) == (DisclosureRequest.Status.ANSWERED, D(2026, 3, 7))
+
+
 def test_the_third_partys_limit_runs_from_its_receipt_of_the_letter():
     # Sent Wednesday 4 March; received Friday 6 March.
     assert third_party_limit(D(2026, 3, 4), D(2026, 3, 6), 15, CAL) == D(2026, 3, 27)

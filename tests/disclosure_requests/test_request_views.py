@@ -156,7 +156,7 @@ def test_status_with_number_and_code_shows_state_deadline_and_reply(submitted, c
     assert response.status_code == 200
     assert "办理中" in content and NAME in content
     request_actions.answer_request(req, by=office_user, reply_type=ReplyType.DISCLOSED,
-                            text="预算表见学校信息公开网财务栏目。", on=req.received_on)
+                            text="预算表见学校信息公开网财务栏目。", on=req.arrived_on)
     response = client.post(reverse(STATUS), {"tracking_number": req.tracking_number,
                                              "secret": req.check_code})
     content = response.content.decode()
@@ -245,10 +245,10 @@ def test_office_answers_through_the_admin_and_the_applicant_sees_it(submitted, c
     req, _ = submitted
     client.force_login(office_user)
     step = reverse("admin:disclosure_requests_disclosurerequest_step", args=[req.pk, "answer_request"])
-    bad = client.post(step, {"reply_type": "not_disclosed", "reason": "", "on": req.received_on})
+    bad = client.post(step, {"reply_type": "not_disclosed", "reason": "", "on": req.arrived_on})
     assert bad.status_code == 400 and "须选择理由" in bad.content.decode()
     response = client.post(step, {"reply_type": "not_disclosed", "reason": "state_secret",
-                                  "text": "", "refer_to": "", "on": req.received_on})
+                                  "text": "", "refer_to": "", "on": req.arrived_on})
     assert response.status_code == 302
     req.refresh_from_db()
     assert req.status == "answered" and req.reply_reason == "state_secret"
@@ -318,7 +318,7 @@ def test_applicant_downloads_reply_attachments_with_number_and_code_only(submitt
     from disclosure.disclosure_requests.models import RequestAttachment
 
     req, _ = submitted
-    request_actions.answer_request(req, by=office_user, reply_type=ReplyType.DISCLOSED, on=req.received_on)
+    request_actions.answer_request(req, by=office_user, reply_type=ReplyType.DISCLOSED, on=req.arrived_on)
     reply = RequestAttachment.objects.create(
         request=req, kind="reply", title="预算表", file=SimpleUploadedFile("b.pdf", b"%PDF-1.4 x"))
     material = RequestAttachment.objects.create(
@@ -370,6 +370,6 @@ def test_status_page_lists_the_next_steps_from_the_action_table(submitted, clien
     answer_label = request_actions.REQUEST_ACTIONS["answer_request"].extra["public_label"]
     assert answer_label in expected and all(step in content for step in expected)
     request_actions.answer_request(req, by=office_user, reply_type=ReplyType.DISCLOSED,
-                                   text="预算表见学校信息公开网财务栏目。", on=req.received_on)
+                                   text="预算表见学校信息公开网财务栏目。", on=req.arrived_on)
     content = client.post(reverse(STATUS), lookup).content.decode()
     assert "接下来可能的办理步骤" not in content and answer_label not in content

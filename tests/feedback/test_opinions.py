@@ -97,7 +97,7 @@ def test_hostile_text_is_escaped_everywhere(client, db, office_user):
     payload = '<script>alert(1)</script><img src=x onerror=alert(2)>'
     assert client.post(reverse(CREATE), form(text=payload, name="<script>x</script>")).status_code == 302
     opinion = Opinion.objects.get()
-    fs.answer_opinion(opinion, by=office_user, answer=payload, on=opinion.received_on)
+    fs.answer_opinion(opinion, by=office_user, answer=payload, on=opinion.arrived_on)
     fs.publish_opinion(opinion, by=office_user, public_text=payload)
     pages = [client.get(reverse(PUBLISHED)),
              client.post(reverse(STATUS), {"number": opinion.number, "code": opinion.check_code})]
