@@ -30,6 +30,10 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The portal's pages plus the framework floor (bench/urls.py).
+ROOT_URLCONF = "bench.urls"
+# The shipped stack, page cache included, as `bench.settings_cached` runs it.
+SHIPPED_MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
 # Uncached figures: the page cache is measured separately with `bench.settings_cached`.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "disclosure.core.cache.PublicPageCacheMiddleware"]  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}

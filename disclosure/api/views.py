@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from itertools import batched
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
@@ -216,7 +217,8 @@ def _csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
 def _download(content: Iterator[str], filename: str, content_type: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(content, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "public, max-age=300"
+    # As short as any public page's: a withdrawn item must leave shared caches as fast from an export.
+    response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
     return response
 
 

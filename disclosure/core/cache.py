@@ -37,7 +37,7 @@ from django.http import HttpResponse
 
 GENERATION_KEY = "public-pages:generation"
 PAGE_TIMEOUT_SECONDS = 300
-GENERATION_MEMO_SECONDS = 1.0
+GENERATION_MEMO_SECONDS = 0.5
 # Never cached: the back office, downloads (their own permission check) and anything personal.
 EXCLUDED_PREFIXES = ("/admin/", "/attachments/", "/media/", "/static/", "/accounts/")
 # The security headers are added afresh to every response by the middleware around this one.

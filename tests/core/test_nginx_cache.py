@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from bench import stack
 from disclosure.access import policy as roles
 from disclosure.catalogue.models import ChecklistEntry, Department
 from disclosure.disclosure_requests import actions as request_services
@@ -42,8 +44,7 @@ from tests.conftest import REFERENCE_DATA
 from tests.test_two_processes import _free_port, _wait
 
 ROOT = Path(__file__).resolve().parents[2]
-NGINX = Path("/usr/sbin/nginx")
-SHIPPED = ROOT / "docker" / "nginx.conf"
+NGINX = stack.NGINX
 MAX_AGE = 30  # long enough that a slow machine still sees the second request hit
 PERSONAL = ("张申请人", "11010519491231002X", "13800138000")
 
@@ -52,60 +53,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def runnable_config(folder: Path, listen: int, upstream: int) -> str:
-    """docker/nginx.conf with only its addresses and paths moved into `folder`, ready to run."""
-    text = SHIPPED.read_text(encoding="utf-8")
-    for old, new in {
-        "server web:8000": f"server 127.0.0.1:{upstream}",
-        "listen 80 default_server": f"listen 127.0.0.1:{listen} default_server",
-        "/var/cache/nginx/pages": str(folder / "pages"),
-        "/srv/static/": f"{folder}/static/",
-        "/srv/media/": f"{folder}/media/",
-    }.items():
-        # Anything else changed in the shipped file would be tested as it is, or fail here.
-        assert text.count(old) == 1, f"docker/nginx.conf 中应当恰有一处 {old!r}"
-        text = text.replace(old, new)
-    # nginx's image includes the shipped file inside `http {}`, as here.
-    return f"""daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-{text}
-}}
-"""
-
-
 @contextmanager
 def nginx_in_front_of(upstream: int):
-    folder = Path(tempfile.mkdtemp(prefix="disclosure-nginx-"))
-    # Started as root, nginx's workers run as `nobody` and must reach the cache inside.
-    folder.chmod(0o755)
-    (folder / "static").mkdir()
-    (folder / "media").mkdir()
-    port = _free_port()
-    config = folder / "nginx.conf"
-    config.write_text(runnable_config(folder, port, upstream), encoding="utf-8")
-    process = subprocess.Popen(
-        [str(NGINX), "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        _wait(f"http://127.0.0.1:{port}", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(folder, ignore_errors=True)
+    with stack.nginx_in_front_of(upstream, _free_port()) as proxy:
+        yield proxy
 
 
 @dataclass
@@ -136,12 +87,25 @@ def get(base: str, path: str, headers: dict[str, str] | None = None) -> Answer:
 class CarelessUpstream(BaseHTTPRequestHandler):
     """Answers every request `public, max-age=60`, even one with a token: only nginx stands guard.
 
-    Paths under /unmarked/ carry no Cache-Control at all.
+    Paths under /unmarked/ carry no Cache-Control at all. Paths under /withdrawn/ are a page kept for
+    one second that answers 404 once it is listed in `withdrawn`, as a withdrawn item does.
     """
 
     protocol_version = "HTTP/1.1"
+    withdrawn: set[str] = set()
 
     def do_GET(self):  # noqa: N802 - the name http.server calls
+        if self.path.startswith("/withdrawn/"):
+            gone = self.path in self.withdrawn
+            body = ("没有此页" if gone else "公开事项").encode()
+            self.send_response(404 if gone else 200)
+            if not gone:
+                self.send_header("Cache-Control", "public, max-age=1")
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         credentials = self.headers.get("Authorization") or self.headers.get("Cookie")
         body = f"{self.path} {'某人的个人数据' if credentials else '公开页面'}".encode()
         self.send_response(200)
@@ -167,6 +131,17 @@ def careless_proxy():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_page_that_is_gone_is_not_served_stale_after_its_max_age(careless_proxy):
+    """A withdrawn item leaves the micro-cache when its copy expires: the refresh's 404 is what the
+    next visitors get, never the expired copy again (as `proxy_cache_background_update` would do)."""
+    path = "/withdrawn/1"
+    assert (get(careless_proxy, path).cache, get(careless_proxy, path).cache) == ("MISS", "HIT")
+    CarelessUpstream.withdrawn.add(path)
+    time.sleep(2.1)  # nginx counts whole seconds: max-age=1 keeps a copy fresh for 1 to 2 s
+    answers = [get(careless_proxy, path) for _ in range(3)]
+    assert [a.status for a in answers] == [404, 404, 404]
 
 
 CREDENTIALS = {
