@@ -236,7 +236,8 @@ def _opinion_steps(opinions: Iterable[Opinion], user, today) -> dict[int, list[N
 # Per kind of row: how to fetch the shown objects in one query, and the steps of its action table.
 NEXT_STEPS = {
     "item": (lambda pks: for_action_listing(DisclosureItem.objects.filter(pk__in=pks)), _item_steps),
-    "request": (lambda pks: DisclosureRequest.objects.filter(pk__in=pks), _request_steps),
+    "request": (lambda pks: DisclosureRequest.objects.filter(pk__in=pks).prefetch_related("pauses", "letters"),
+                _request_steps),
     "opinion": (lambda pks: Opinion.objects.filter(pk__in=pks), _opinion_steps),
 }
 

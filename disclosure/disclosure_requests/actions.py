@@ -78,10 +78,28 @@ def _from(target: str) -> frozenset[str]:
     return frozenset(state for state, targets in ALLOWED_TRANSITIONS.items() if target in targets)
 
 
+def _prefetched(request: DisclosureRequest, relation: str):
+    """The rows of `relation` when a listing prefetched them for all its rows (the deadline board
+    does, for the guards below), else None: the guard then asks the database for this row alone."""
+    return getattr(request, "_prefetched_objects_cache", {}).get(relation)
+
+
+def _has_pauses(request: DisclosureRequest) -> bool:
+    rows = _prefetched(request, "pauses")
+    return bool(rows) if rows is not None else request.pauses.exists()
+
+
+def _has_undelivered_letter(request: DisclosureRequest) -> bool:
+    rows = _prefetched(request, "letters")
+    if rows is not None:
+        return any(not letter.delivered_via for letter in rows)
+    return request.letters.filter(delivered_via="").exists()
+
+
 def _untouched(request: DisclosureRequest) -> bool:
     """Nothing has happened to the request since it was received."""
     return (request.status == Status.RECEIVED and not request.correction_requested_on
-            and not request.extension_workdays and not request.pauses.exists())
+            and not request.extension_workdays and not _has_pauses(request))
 
 
 def _confirm_guard(request, **_):
@@ -163,7 +181,7 @@ REQUEST_ACTIONS = ActionTable(
         Verb("record_fee", "登记收费或减免", frozenset(Status.values), OFFICE_ONLY,
              extra={"api": "fee", "basis": "登记收费通知、缴费或减免（参照条例第四十二条）。"}),
         Verb("deliver_letter", "登记告知书送达", frozenset(Status.values), OFFICE_ONLY,
-             guard=lambda request, **_: "" if request.letters.filter(delivered_via="").exists()
+             guard=lambda request, **_: "" if _has_undelivered_letter(request)
              else "没有待送达的告知书，请先生成告知书。",
              extra={"api": "deliver", "basis": "登记告知书的送达方式和日期（送达）。"}),
     ],

@@ -123,18 +123,30 @@ def test_board_page_needs_staff(client, django_user_model):
 
 
 def test_board_query_count_is_bounded(client, make_item, office_user, django_assert_max_num_queries):
+    from disclosure.disclosure_requests import actions as request_actions
+
+    def receive(n: int):
+        return request_actions.receive_request(
+            by=office_user, channel="in_person", received_on=dt.date.today() - dt.timedelta(days=n),
+            applicant_type="citizen", applicant_name=f"申请人{n}", description="学校预算",
+            preferred_form="electronic", delivery="email")
+
     client.force_login(office_user)
     make_item(title="一")
+    receive(0)
     client.get(BOARD)
     # 17: session, user, OTP, roles, one query per source (items, requests, opinions), the items'
-    # next steps (three), permissions (two), the security policy, the site settings (two), the
+    # next steps (three), the requests' (with their pauses and letters: three), permissions (two), the security policy, the site settings (two), the
     # header's department of the user (one) and the office's yearly report deadline (one, from
     # 1 September to 31 December; 16 outside it): a fixed
     # number, whatever the rows.
-    with django_assert_max_num_queries(17) as few:
+    with django_assert_max_num_queries(20) as few:
         client.get(BOARD)
     for n in range(30):
         make_item(title=f"事项{n}", produced_on=D(2025, 1, 2) + dt.timedelta(days=n * 9))
+    # Requests too: each row's next steps ask about its pauses and letters, never one query per row.
+    for n in range(1, 8):
+        receive(n)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(BOARD).content.decode()
     assert "事项29" in page
