@@ -258,7 +258,7 @@ class SearchView(TemplateView):
         terms = search.query_terms(query)
         if query:
             # Longer than COUNT_CAP exactly when more items match: the count comes with the ranking.
-            ranked = filterset.ranked_ids(reach=selectors.COUNT_CAP)
+            ranked = filterset.ranked_ids(reach=selectors.COUNT_CAP, shared=True)
             total = len(ranked)
         else:
             total = capped_count(filterset.qs)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.urls import reverse
 
 from disclosure.catalogue.models import Channel, ChecklistEntry
@@ -186,3 +187,27 @@ def test_postgres_rank_is_ts_rank_and_prefers_title_matches(corpus):
         .order_by("-rank", "-published_at", "-id").values_list("pk", flat=True)
     )
     assert ids == exhaustive
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=300, PUBLIC_PAGE_CACHE_MEMO_SECONDS=0)
+def test_the_public_ranking_is_shared_until_public_content_changes(
+        client, corpus, make_item, django_capture_on_commit_callbacks, monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
+    rankings, rank_items = [], search.rank_items
+    monkeypatch.setattr(search, "rank_items", lambda *a, **kw: rankings.append(a[1]) or rank_items(*a, **kw))
+    url = reverse("disclosure:search")
+    first = client.get(url, {"q": "招生 章程"}).content.decode()
+    # Another page address (not a page-cache hit), the same words: the ranking is not run again.
+    again = client.get(url, {"q": "招生章程", "page": "1"}).content.decode()
+    assert rankings == ["招生 章程"]
+    assert first.count("result") == again.count("result") > 0
+    # Other filters are another ranking.
+    client.get(url, {"q": "招生 章程", "department": corpus["plan"].department.code})
+    assert len(rankings) == 2
+    # Public content changes: the next search ranks afresh and finds the new item.
+    with django_capture_on_commit_callbacks(execute=True):
+        new = make_item("published", title="2027年本科招生章程")
+    after = client.get(url, {"q": "招生 章程", "page": "1"}).content.decode()
+    assert len(rankings) == 3 and f'href="{new.get_absolute_url()}"' in after
