@@ -132,6 +132,12 @@ def pages(info: dict) -> tuple[list[dict], list[str]]:
     pair = " ".join(words["pair"])
     add(f"搜索：两个词“{pair}”", "search", "disclosure:search", (), q(pair))
     add(f"搜索 API：“{words['common']}”", "search", "api:item-list", (), q(words["common"]))
+    # Every request another word: what a crowd searching for different things costs, each ranking
+    # done afresh (the pages above repeat one query, whose ranking is remembered after the first).
+    rotating = _rotating_words(ROTATING_WORDS)
+    add(f"搜索：轮换 {len(rotating):,} 个不同的词", "search", "disclosure:search", (), q(rotating[0]))
+    if found and found[-1]["name"].startswith("搜索：轮换"):
+        found[-1]["rotate"] = [reverse("disclosure:search") + q(word) for word in rotating]
     add("期限看板", "board", "deadline_board", login=True)
     add("后台事项列表", "admin", "admin:items_disclosureitem_changelist", login=True)
     year = _latest_report_year()
@@ -144,6 +150,31 @@ def pages(info: dict) -> tuple[list[dict], list[str]]:
         AnnualReport.objects.get_or_create(year=year)
     add(f"年度报告 {year}–{year + 1}", "report", "disclosure:report_detail", [year], login=True)
     return found, notes
+
+
+ROTATING_WORDS = 5000
+
+
+def _rotating_words(count: int) -> list[str]:
+    """`count` different words of the generated texts, common and rare, in a fixed shuffled order."""
+    import random
+
+    vocabulary = generate._vocabulary()
+    words = [w for w in vocabulary[:20_000] if len(w) >= 2][:count]
+    random.Random(18).shuffle(words)
+    return words
+
+
+def _lua_rotation(paths: list[str]) -> Path:
+    """A wrk script that asks each path in turn (the caller removes its folder)."""
+    script = Path(tempfile.mkdtemp(prefix="bench-rotate-")) / "rotate.lua"
+    quoted = ", ".join(json.dumps(path) for path in paths)
+    script.write_text(
+        f"local paths = {{{quoted}}}\nlocal i = 0\n"
+        "request = function()\n  i = i + 1\n"
+        "  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n"
+    )
+    return script
 
 
 def _latest_report_year() -> int:
@@ -202,9 +233,10 @@ def measure_in_process(page_list: list[dict], repeat: int) -> list[dict]:
         times, status, queries = [], None, None
         runs = repeat if page["kind"] != "report" else max(3, repeat // 10)
         for n in range(runs + 2):
+            url = page["rotate"][n % len(page["rotate"])] if page.get("rotate") else page["url"]
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
-                response = client.get(page["url"], follow=False)
+                response = client.get(url, follow=False)
                 if hasattr(response, "streaming_content"):
                     b"".join(response.streaming_content)
                 elapsed = time.perf_counter() - started
@@ -447,6 +479,12 @@ def throughput(page_list, duration, connections, workers, session_cookie) -> dic
             row = {"name": page["name"], "kind": page["kind"], "url": page["url"]}
             if page["kind"] == "report":
                 row.update(rps=None, note="单用户计时即可（报表由办公室按需生成）")
+            elif page.get("rotate"):
+                script = _lua_rotation(page["rotate"])
+                try:
+                    row.update(wrk(f"http://127.0.0.1:{port}/", duration, connections, script=str(script)))
+                finally:
+                    shutil.rmtree(script.parent, ignore_errors=True)
             else:
                 row.update(wrk(f"http://127.0.0.1:{port}{page['url']}", duration, connections, cookie))
             result["uncached"].append(row)
@@ -466,7 +504,7 @@ def throughput(page_list, duration, connections, workers, session_cookie) -> dic
     process = start_gunicorn("bench.settings_cached", port, workers)
     try:
         for page in page_list:
-            if page["login"] or page["kind"] == "report":
+            if page["login"] or page["kind"] == "report" or page.get("rotate"):
                 continue
             url = f"http://127.0.0.1:{port}{page['url']}"
             urllib.request.urlopen(url).read()  # noqa: S310 - fill the cache
@@ -487,13 +525,7 @@ def soak(page_list, seconds: int, connections: int, workers: int) -> dict:
     if not shutil.which("wrk"):
         return {"skipped": "wrk 未安装"}
     paths = [p["url"] for p in page_list if not p["login"] and p["kind"] != "report"]
-    script = Path(tempfile.mkdtemp(prefix="bench-soak-")) / "rotate.lua"
-    quoted = ", ".join(json.dumps(path) for path in paths)
-    script.write_text(
-        f"local paths = {{{quoted}}}\nlocal i = 0\n"
-        "request = function()\n  i = i + 1\n"
-        "  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n"
-    )
+    script = _lua_rotation(paths)
     port = free_port()
     process = start_gunicorn("bench.settings", port, workers)
     try:
