@@ -24,6 +24,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+from tests.databases import database_url, server_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
@@ -31,11 +34,12 @@ REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
 pytestmark = pytest.mark.postgres
 
 
-def _server_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+def _server() -> dict:
+    """The suite's PostgreSQL server and credentials (its database name is never used)."""
+    server = settings.DATABASES["default"]
+    if "postgresql" not in server["ENGINE"]:
         pytest.skip("两进程测试需要 PostgreSQL：设置 DATABASE_URL=postgres://... 后运行（SQLite 下跳过）")
-    return url
+    return server
 
 
 def _redis_up() -> bool:
@@ -181,17 +185,14 @@ print(json.dumps({"item": item.pk}))
 @pytest.fixture(scope="module")
 def site():
     """Two gunicorn processes on loopback ports over their own database, Redis DB and media folder."""
-    server = _server_url()
+    server = _server()
     if not _redis_up():
         pytest.skip(f"两进程测试需要 Redis（{REDIS_HOST}:{REDIS_PORT}），未连上，跳过")
-    import psycopg2
-
-    parsed = urllib.parse.urlsplit(server)
     # One database per pytest-xdist worker: each worker builds this module fixture on its own.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     name = (os.environ.get("TEST_DATABASE_NAME") or "test_disclosure") + f"_two_processes{worker}"
-    admin = psycopg2.connect(server)
-    admin.autocommit = True
+    # Made and dropped from the maintenance database: the one DATABASE_URL names need not exist.
+    admin = server_admin(server)
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cur.execute(f'CREATE DATABASE "{name}"')
@@ -199,7 +200,7 @@ def site():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
-        "DATABASE_URL": urllib.parse.urlunsplit(parsed._replace(path=f"/{name}")),
+        "DATABASE_URL": database_url(server, name),
         "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
         "CACHE_KEY_PREFIX": f"two-processes-{uuid.uuid4().hex[:8]}",
         "MEDIA_ROOT": str(media),
@@ -240,6 +241,30 @@ def site():
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
         shutil.rmtree(media, ignore_errors=True)
+
+
+def test_the_processes_database_is_made_without_the_one_database_url_names():
+    # The suite may be pointed at a server whose DATABASE_URL database does not exist (the suite
+    # runs in its own test database): the two processes' database must not need it either.
+    import psycopg2
+
+    server = {**_server(), "NAME": f"no_such_database_{uuid.uuid4().hex[:8]}"}
+    name = f"test_made_{uuid.uuid4().hex[:8]}"
+    admin = server_admin(server)
+    try:
+        with admin.cursor() as cur:
+            cur.execute("SELECT current_database()")
+            assert cur.fetchone()[0] == "postgres"
+            cur.execute(f'CREATE DATABASE "{name}"')
+        made = psycopg2.connect(database_url(server, name))
+        with made.cursor() as cur:
+            cur.execute("SELECT current_database()")
+            assert cur.fetchone()[0] == name
+        made.close()
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def _wait(url: str, process: subprocess.Popen) -> None:

@@ -35,6 +35,8 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 
+from disclosure.core.replica import note_public_change
+
 GENERATION_KEY = "public-pages:generation"
 PAGE_TIMEOUT_SECONDS = 300
 GENERATION_MEMO_SECONDS = 0.5
@@ -100,6 +102,8 @@ def bump_generation() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.add(GENERATION_KEY, _clock_generation(), timeout=None)
+    # The pages rendered next must not come from a replica that has not replayed the change yet.
+    note_public_change()
 
 
 def purge_public_pages() -> None:

@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "disclosure.core.middleware.DatabaseUnavailableMiddleware",
+    # Marks an anonymous public GET, which may read from a replica, before anything reads
+    # (disclosure/core/replica.py; without DATABASE_REPLICA_URL nothing reads the mark).
+    "disclosure.core.replica.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control on every answer; above the session, CSRF and page-cache middleware so that it
     # sees their cookies and the pages served from cache (disclosure/core/cache_headers.py says why).
@@ -115,6 +118,20 @@ DATABASES = {
 # Several test runs may share one PostgreSQL server: each can name its own test database.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+# A streaming replica of the primary for anonymous public reads; staff, every POST, commands and
+# tasks stay on the primary (disclosure/core/replica.py holds the rule and says why).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # A test run reads the one test database through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["disclosure.core.replica.PrimaryReplicaRouter"]
+# For this long after a change to public content, public reads stay on the primary: longer than the
+# replica's usual replication lag, or a page rendered from the replica may show what was just withdrawn.
+REPLICA_LAG_SECONDS = int(os.environ.get("DATABASE_REPLICA_LAG_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

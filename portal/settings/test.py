@@ -19,3 +19,10 @@ PUBLIC_PAGE_CACHE_SINGLE_PROCESS = True
 # The test client's login() authenticates without a request, which django-axes refuses; the lockout
 # tests (tests/security/) switch it back on with override_settings.
 AXES_ENABLED = False
+# A second alias on the one test database, as a replica would be; the router stays off except in the
+# tests that switch it on (tests/core/test_replica.py), whatever DATABASE_REPLICA_URL says.
+DATABASES["replica"] = {  # noqa: F405
+    **{k: v for k, v in DATABASES["default"].items() if k != "TEST"},  # noqa: F405
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = []

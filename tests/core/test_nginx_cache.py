@@ -41,6 +41,7 @@ from disclosure.catalogue.models import ChecklistEntry, Department
 from disclosure.disclosure_requests import actions as request_services
 from disclosure.items import actions as services
 from tests.conftest import REFERENCE_DATA
+from tests.databases import database_url
 from tests.test_two_processes import _free_port, _wait
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -225,11 +226,7 @@ def _database_url(folder: Path) -> str:
         finally:
             target.close()
         return f"sqlite:///{path}"
-    db = connection.settings_dict
-    auth = urllib.parse.quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + urllib.parse.quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return database_url(connection.settings_dict, connection.settings_dict["NAME"])
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.databases import database_url, server_admin
+
 ROOT = Path(__file__).resolve().parents[2]
 
 MAKE_DATA = r'''
@@ -90,18 +92,13 @@ def _snapshot(env) -> dict:
 def databases(tmp_path):
     """A source and an empty target database of the kind the suite runs on."""
     if connection.vendor == "postgresql":
-        import psycopg2
-
         base = connection.settings_dict
         names = [f"backup_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("src", "dst")]
-        admin = psycopg2.connect(dbname="postgres", user=base["USER"], password=base["PASSWORD"],
-                                 host=base["HOST"], port=base["PORT"] or 5432)
-        admin.autocommit = True
+        admin = server_admin(base)
         with admin.cursor() as cursor:
             for name in names:
                 cursor.execute(f'CREATE DATABASE "{name}"')
-        auth = base["USER"] + (f":{base['PASSWORD']}" if base["PASSWORD"] else "")
-        urls = [f"postgres://{auth}@{base['HOST']}:{base['PORT'] or 5432}/{name}" for name in names]
+        urls = [database_url(base, name) for name in names]
         yield urls
         with admin.cursor() as cursor:
             for name in names:
