@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, connections
 
 PRIMARY = DEFAULT_DB_ALIAS
@@ -114,11 +115,14 @@ class PrimaryReplicaRouter:
 class ReplicaReadsMiddleware:
     """Marks each request as one the replica may serve or not, before anything in it reads.
 
-    Harmless without the router (nothing reads the mark). In MIDDLEWARE above the session and
-    authentication middleware, whose reads are a signed-in visitor's and go to the primary.
+    Without the router it steps aside (nothing would read the mark), so a site with one database
+    pays nothing for it. In MIDDLEWARE above the session and authentication middleware, whose reads
+    are a signed-in visitor's and go to the primary.
     """
 
     def __init__(self, get_response):
+        if f"{__name__}.{PrimaryReplicaRouter.__name__}" not in settings.DATABASE_ROUTERS:
+            raise MiddlewareNotUsed("no replica router")
         self.get_response = get_response
 
     def __call__(self, request):

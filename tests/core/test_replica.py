@@ -35,8 +35,16 @@ def alias_read_during(request, *, before=lambda: None) -> str:
         chosen.append(ROUTER.db_for_read(DisclosureItem))
         return HttpResponse()
 
-    replica.ReplicaReadsMiddleware(view)(request)
+    with ROUTED:
+        replica.ReplicaReadsMiddleware(view)(request)
     return chosen[0]
+
+
+def test_without_the_router_the_middleware_steps_aside():
+    from django.core.exceptions import MiddlewareNotUsed
+
+    with pytest.raises(MiddlewareNotUsed):
+        replica.ReplicaReadsMiddleware(lambda request: HttpResponse())
 
 
 def _request(method="get", path="/items/1/", **extra):
