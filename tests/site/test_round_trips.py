@@ -138,6 +138,8 @@ def test_item_rows_read_in_one_query_are_what_the_orm_reads(shown, office_user, 
         publications = [(p.pk, p.url, p.published_on, p.channel.name) for p in read.publication_list]
         banner = (read.department.name, read.superseded_by)
     assert len(queries.captured_queries) == 1
+    # The query every visit clones is built once and never holds rows of its own.
+    assert selectors._public_items_with_rows()._result_cache is None
     assert entries == _seen(item.entries.all(), "pk", "number", "title")
     assert [row[0] for row in entries] == [e.pk for e in ChecklistEntry.objects.filter(number__in=ENTRIES)]
     assert attachments == _seen(Attachment.objects.live().filter(item=item),
