@@ -21,6 +21,44 @@ def year_choices():
     return [(y, f"{y}年") for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
 
 
+class _OptionsListedOnce(django_filters.fields.ModelChoiceIterator):
+    """A select's options as its own iterator lists them, remembered until public content changes.
+
+    Every visitor of the search page is offered the same categories, entries, departments and
+    channels: they are read once per change, not on every page shown. A chosen value is still looked
+    up in the field's queryset when the form is validated.
+    """
+
+    def __iter__(self):
+        # The empty choice first, without a read: a widget asks for the first choice alone.
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        yield from selectors.cached_until_public_change(self.field.options_key, self._listed)
+
+    def _listed(self) -> list[tuple[str, str]]:
+        return [(str(value), label) for value, label in map(self.choice, self.queryset)]
+
+
+class _ListedOnceField(django_filters.fields.ModelChoiceField):
+    iterator = _OptionsListedOnce
+
+
+class ListedOnceModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A `ModelChoiceFilter` whose options are listed once per change to public content."""
+
+    field_class = _ListedOnceField
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            field = super().field
+            # One list per filter: the model it lists and the name it filters by.
+            field.options_key = f"filter-options:{field.queryset.model._meta.label}:{self.field_name}"
+        return self._field
+
+
 def _entry_link():
     return DisclosureItem.entries.through.objects.filter(disclosureitem_id=OuterRef("pk"))
 
@@ -38,15 +76,15 @@ class DisclosureItemFilter(django_filters.FilterSet):
         label="关键词", method="filter_q",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：招生 章程"}),
     )
-    category = django_filters.ModelChoiceFilter(
+    category = ListedOnceModelChoiceFilter(
         label="清单类别", queryset=ChecklistCategory.objects.order_by("number"),
         to_field_name="number", method="filter_category", empty_label="全部类别",
     )
-    entry = django_filters.ModelChoiceFilter(
+    entry = ListedOnceModelChoiceFilter(
         label="清单事项", queryset=ChecklistEntry.objects.order_by("number").only("id", "number", "title"),
         to_field_name="number", method="filter_entry", empty_label="全部事项",
     )
-    department = django_filters.ModelChoiceFilter(
+    department = ListedOnceModelChoiceFilter(
         label="发布部门", queryset=Department.objects.filter(active=True),
         to_field_name="code", method="filter_department", empty_label="全部部门",
     )
@@ -54,7 +92,7 @@ class DisclosureItemFilter(django_filters.FilterSet):
         label="发布年份", choices=year_choices, method="filter_year",
         empty_label="全部年份",
     )
-    channel = django_filters.ModelChoiceFilter(
+    channel = ListedOnceModelChoiceFilter(
         label="公开渠道", queryset=Channel.objects.filter(active=True),
         method="filter_channel", empty_label="全部渠道",
     )

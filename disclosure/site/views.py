@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
@@ -104,12 +104,14 @@ class _ItemListView(TemplateView):
             page = queryset.filter(published_at__lte=at).filter(
                 Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)
             )
-        rows = list(page[: PAGE_SIZE + 1])
+        rows, total = selectors.page_of_public_items(
+            self.count_key(), queryset, page, size=PAGE_SIZE + 1, first=not cursor
+        )
         items = rows[:PAGE_SIZE]
         return super().get_context_data(
             heading=self.heading(),
             items=items,
-            total=selectors.count_public_items(self.count_key(), queryset),
+            total=total,
             count_cap=selectors.COUNT_CAP,
             is_later_page=bool(cursor),
             next_cursor=encode_cursor(items[-1]) if len(rows) > PAGE_SIZE else None,
@@ -119,9 +121,10 @@ class _ItemListView(TemplateView):
 
 class EntryView(_ItemListView):
     def get_queryset(self):
-        self.entry = get_object_or_404(
-            ChecklistEntry.objects.select_related("category"), number=self.kwargs["number"]
-        )
+        try:
+            self.entry = selectors.get_checklist_entry(self.kwargs["number"])
+        except ChecklistEntry.DoesNotExist as exc:
+            raise Http404("该清单事项不存在。") from exc
         return selectors.list_public_items_in_entry(self.entry)
 
     def heading(self):
@@ -136,7 +139,10 @@ class EntryView(_ItemListView):
 
 class CategoryView(_ItemListView):
     def get_queryset(self):
-        self.category = get_object_or_404(ChecklistCategory, number=self.kwargs["number"])
+        try:
+            self.category = selectors.get_checklist_category(self.kwargs["number"])
+        except ChecklistCategory.DoesNotExist as exc:
+            raise Http404("该清单类别不存在。") from exc
         return selectors.list_public_items_in_category(self.category)
 
     def heading(self):
@@ -146,13 +152,17 @@ class CategoryView(_ItemListView):
         return f"category:{self.category.pk}"
 
     def get_context_data(self, **kwargs):
-        entries = self.category.entries.order_by("number").only("id", "number", "title", "category_id")
-        return super().get_context_data(category=self.category, category_entries=entries, **kwargs)
+        return super().get_context_data(
+            category=self.category, category_entries=self.category.entry_list, **kwargs
+        )
 
 
 class DepartmentView(_ItemListView):
     def get_queryset(self):
-        self.department = get_object_or_404(Department, code=self.kwargs["code"])
+        try:
+            self.department = selectors.get_department(self.kwargs["code"])
+        except Department.DoesNotExist as exc:
+            raise Http404("该部门不存在。") from exc
         return selectors.list_public_items().filter(department=self.department)
 
     def heading(self):
