@@ -403,3 +403,43 @@ def test_a_hit_costs_no_session_auth_messages_or_template_work(
     for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Cache-Control"):
         assert hit.has_header(header), header
     assert hit["X-Frame-Options"] == miss["X-Frame-Options"]
+
+
+# ---- Hot pages: the copies each process keeps in its own memory ----
+
+
+@CACHED
+def test_a_hot_page_is_served_from_process_memory_and_orphaned_by_a_purge(client, make_item, office_user,
+                                                                            monkeypatch,
+                                                                            django_capture_on_commit_callbacks):
+    item = make_item("published", title="招生章程")
+    url = item.get_absolute_url()
+    assert not _hit(client.get(url))
+    # The next visits never ask the shared cache for the page (only, at most, for the generation).
+    asked = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **kw: asked.append(key) or real_get(key, *a, **kw))
+    assert _hit(client.get(url)) and _hit(client.get(url))
+    assert not [key for key in asked if key.startswith("public-page:")]
+    # Withdrawn: the purge changes the generation in every key, the copy in memory is never found again.
+    with django_capture_on_commit_callbacks(execute=True):
+        item_actions.withdraw_item(item, by=office_user, reason="内容有误")
+    assert client.get(url).status_code == 404
+
+
+def test_hot_pages_are_bounded_by_count_size_and_age(monkeypatch):
+    from disclosure.core import cache as page_cache
+
+    hot = page_cache._HotPages(size=2, largest=10)
+    hot.put("a", (b"1", []), 60)
+    hot.put("b", (b"2", []), 60)
+    assert hot.get("a") == (b"1", [])  # now the most recently used
+    hot.put("c", (b"3", []), 60)
+    assert hot.get("b") is None and hot.get("a") and hot.get("c")  # the least recently used went
+    hot.put("big", (b"x" * 11, []), 60)
+    assert hot.get("big") is None  # larger than a page may be
+    hot.put("off", (b"4", []), 0)
+    assert hot.get("off") is None  # the cache is off: nothing kept
+    now = page_cache.time.monotonic()
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: now + 61)
+    assert hot.get("a") is None and hot.get("c") is None  # outlived the shared copy
