@@ -625,7 +625,7 @@ def write_results(results: dict, path_md: Path, path_json: Path) -> str:
         f"（生成与分词进程 CPU {info.get('load_cpu_seconds', 0):.1f} 秒），迁移另计 {info['migrate_seconds']:.1f} 秒",
         f"- 负载：wrk，{results['connections']} 个连接，每页 {results['duration']} 秒；gunicorn {results['workers']}"
         " 个同步 worker，--preload；同一台机器的回环地址",
-        "- 本机同时运行着其他测试，计时有噪声：看量级，不看小数点。",
+        "- wrk、nginx、gunicorn、PostgreSQL 与 Redis 共用这台机器的核，计时有噪声：看量级，不看小数点。",
         "",
         "## 单用户（进程内 Django 测试客户端，未缓存）",
         "",
