@@ -39,6 +39,10 @@ from django.http import HttpResponse
 from disclosure.core.replica import note_public_change
 
 GENERATION_KEY = "public-pages:generation"
+# The reference data every page shows (the checklist, departments, channels, the site settings)
+# change seldom, items often: remembered under a generation of their own, bumped only by their own
+# changes, a page that is rendered right after an item is published still reads none of them.
+REFERENCE_GENERATION_KEY = "public-reference:generation"
 PAGE_TIMEOUT_SECONDS = 300
 GENERATION_MEMO_SECONDS = 0.5
 # Pages each process keeps in its own memory too (_HotPages): about 300 × 25 KB = 7.5 MB at most.
@@ -86,35 +90,58 @@ def is_public_page(response) -> bool:
     return getattr(response, _PUBLIC_MARK, False)
 
 
-def generation() -> int:
-    """The current generation of public pages, as this process last read it."""
+def _generation(key: str) -> int:
     now = time.monotonic()
-    memo = getattr(_memo, "value", None)
+    memos = getattr(_memo, "values", None)
+    if memos is None:
+        memos = _memo.values = {}
+    memo = memos.get(key)
     if memo is not None and now - memo[0] < _setting("PUBLIC_PAGE_CACHE_MEMO_SECONDS", GENERATION_MEMO_SECONDS):
         return memo[1]
-    value = cache.get(GENERATION_KEY)
+    value = cache.get(key)
     if value is None:
         # Lost (eviction, a Redis restart): start from the clock so that no old page matches again.
-        cache.add(GENERATION_KEY, _clock_generation(), timeout=None)
-        value = cache.get(GENERATION_KEY) or 0
-    _memo.value = (now, value)
+        cache.add(key, _clock_generation(), timeout=None)
+        value = cache.get(key) or 0
+    memos[key] = (now, value)
     return value
+
+
+def _bump(key: str) -> None:
+    getattr(_memo, "values", {}).pop(key, None)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.add(key, _clock_generation(), timeout=None)
+
+
+def generation() -> int:
+    """The current generation of public pages, as this process last read it."""
+    return _generation(GENERATION_KEY)
+
+
+def reference_generation() -> int:
+    """The current generation of the reference data (REFERENCE_CONTENT), as this process last read it."""
+    return _generation(REFERENCE_GENERATION_KEY)
 
 
 def bump_generation() -> None:
     """Orphan every cached public page now."""
-    _memo.value = None
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, _clock_generation(), timeout=None)
+    _bump(GENERATION_KEY)
     # The pages rendered next must not come from a replica that has not replayed the change yet.
     note_public_change()
 
 
-def purge_public_pages() -> None:
-    """Orphan every cached public page when the current transaction commits (at once outside one)."""
-    transaction.on_commit(bump_generation)
+def bump_reference_generation() -> None:
+    """Orphan every cached public page and everything remembered of the reference data, now."""
+    _bump(REFERENCE_GENERATION_KEY)
+    bump_generation()
+
+
+def purge_public_pages(*, reference: bool = False) -> None:
+    """Orphan every cached public page when the current transaction commits (at once outside one);
+    with `reference`, what is remembered of the reference data too."""
+    transaction.on_commit(bump_reference_generation if reference else bump_generation)
 
 
 def page_key(request) -> str:
@@ -307,12 +334,23 @@ PUBLIC_CONTENT = (
 )
 
 
+# Of those, the reference data (see REFERENCE_GENERATION_KEY).
+REFERENCE_CONTENT = (
+    "catalogue.Department",
+    "catalogue.ChecklistCategory",
+    "catalogue.ChecklistEntry",
+    "catalogue.Channel",
+    "catalogue.ChannelSection",
+    "site.SiteSettings",
+)
+
+
 def _public_content_changed(sender, instance=None, update_fields=None, **kwargs):
     # A model whose rows are only partly public (opinions: the published ones) says which changes
     # reach a public page, so that a new private row does not orphan every cached page.
     touches = getattr(instance, "touches_public_pages", None)
     if touches is None or touches(update_fields):
-        purge_public_pages()
+        purge_public_pages(reference=sender._meta.label in REFERENCE_CONTENT)
 
 
 def connect_purge_signals() -> None:

@@ -35,7 +35,8 @@ class _OptionsListedOnce(django_filters.fields.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
-        yield from selectors.cached_until_public_change(self.field.options_key, self._listed)
+        # Categories, entries, departments and channels: reference data alone.
+        yield from selectors.cached_until_reference_change(self.field.options_key, self._listed)
 
     def _listed(self) -> list[tuple[str, str]]:
         return [(str(value), label) for value, label in map(self.choice, self.queryset)]

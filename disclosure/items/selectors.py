@@ -182,12 +182,12 @@ def checklist_stats(today: dt.date | None = None) -> dict[int, EntryStats]:
     }
 
 
-def _remembered_key(key: str) -> str | None:
+def _remembered_key(key: str, generation=page_cache.generation) -> str | None:
     """The shared cache's key for `key` in this generation; None when values may not be remembered."""
     # The same rule as the page cache: never in a per-process cache another process cannot purge.
     if not _remember_seconds() or not page_cache.page_cache_enabled():
         return None
-    return f"public-data:{page_cache.generation()}:{key}"
+    return f"public-data:{generation()}:{key}"
 
 
 def _remember_seconds() -> int:
@@ -219,6 +219,21 @@ def cached_until_public_change(key: str, compute):
     sees bumps once committed: the value is never older than the cached pages around it.
     """
     full_key = _remembered_key(key)
+    value = _recall(full_key)
+    if value is None:
+        value = compute()
+        _remember(full_key, value)
+    return value
+
+
+def cached_until_reference_change(key: str, compute):
+    """`compute()` of reference data (the checklist, a department, the site settings, the search
+    form's choices), remembered until one of them changes; an item's publication leaves it alone.
+
+    Only for values read from disclosure.core.cache.REFERENCE_CONTENT alone: anything that counts or
+    lists items belongs to `cached_until_public_change`.
+    """
+    full_key = _remembered_key(f"reference:{key}", page_cache.reference_generation)
     value = _recall(full_key)
     if value is None:
         value = compute()
@@ -288,7 +303,7 @@ def list_checklist(with_stats: bool = True, today: dt.date | None = None) -> lis
     The checklist itself is remembered until public content changes (a change to it is one): a
     page that shows it reads no row of it.
     """
-    categories = cached_until_public_change("checklist", _load_checklist)
+    categories = cached_until_reference_change("checklist", _load_checklist)
     if with_stats:
         # The aggregate reads every public item: computed once per change, not once per visit.
         year_start = academic_year_start(today)
@@ -320,7 +335,7 @@ def get_checklist_entry(number: int) -> ChecklistEntry:
 
 def get_department(code: str) -> Department:
     """The department whose code is `code`, remembered until public content changes. Raises DoesNotExist."""
-    department = cached_until_public_change(
+    department = cached_until_reference_change(
         f"department:{code}", lambda: Department.objects.filter(code=code).order_by().first()
     )
     if department is None:

@@ -139,10 +139,10 @@ class SiteSettings(models.Model):
 
     @classmethod
     def current(cls) -> "SiteSettings":
-        """The settings in force, cached until the next change to public content (one purge)."""
-        from disclosure.items.selectors import cached_until_public_change
+        """The settings in force, remembered until reference data next change (one purge)."""
+        from disclosure.items.selectors import cached_until_reference_change
 
-        return cached_until_public_change(
+        return cached_until_reference_change(
             "site-settings", lambda: cls.objects.filter(pk=1).first() or cls.defaults()
         )
 

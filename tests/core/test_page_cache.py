@@ -443,3 +443,19 @@ def test_hot_pages_are_bounded_by_count_size_and_age(monkeypatch):
     now = page_cache.time.monotonic()
     monkeypatch.setattr(page_cache.time, "monotonic", lambda: now + 61)
     assert hot.get("a") is None and hot.get("c") is None  # outlived the shared copy
+
+
+@CACHED
+def test_an_item_change_keeps_the_reference_data_remembered_a_department_change_does_not(
+        make_item, department, django_capture_on_commit_callbacks):
+    from disclosure.core.cache import reference_generation
+
+    pages, reference = generation(), reference_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_item("published", title="招生章程")
+    assert generation() != pages and reference_generation() == reference
+    pages = generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        department.name = "招生办公室"
+        department.save()
+    assert generation() != pages and reference_generation() != reference

@@ -3,8 +3,9 @@
 A trip costs 0.4–1 ms whatever it asks, so a page asks once for its rows, with what they show
 folded in (the item's entries, attachments and publications; a list's total), and the checklist,
 the departments, the site settings and the totals are remembered until public content changes:
-one trip at most between changes, three at most right after one. Exact counts on a data set large
-enough to page, where one query per row would show.
+one trip at most between changes and right after an item changes (the reference data have a
+generation of their own), three at most when nothing is remembered. Exact counts on a data set
+large enough to page, where one query per row would show.
 """
 
 import datetime as dt
@@ -38,8 +39,14 @@ REMEMBERED_TRIPS = {
     "home": 1, "checklist": 0, "entry": 1, "entry, later page": 1, "category": 1,
     "department": 1, "department, later page": 1, "item": 1,
 }
-# … and right after a change, when nothing is remembered yet: the checklist or the department, the
-# site settings, and the rows with their total.
+# … right after an item changes (a publication, a withdrawal: the reference data are still
+# remembered, under their own generation): the rows with their total, the checklist's counts…
+AFTER_AN_ITEM_CHANGE_TRIPS = {
+    "home": 1, "checklist": 1, "entry": 1, "entry, later page": 1, "category": 1,
+    "department": 1, "department, later page": 1, "item": 1,
+}
+# … and with nothing remembered at all (right after the reference data change, or a cold cache):
+# the checklist or the department, the site settings, and the rows with their total.
 FIRST_TRIPS = {
     "home": 3, "checklist": 3, "entry": 3, "entry, later page": 3, "category": 3,
     "department": 3, "department, later page": 3, "item": 2,
@@ -112,6 +119,32 @@ def test_each_page_costs_at_most_one_trip_between_changes(client, shown):
     bump_generation()
     urls = _urls(client, shown)
     assert _trips(client, urls, warm=True) == REMEMBERED_TRIPS
+
+
+@REMEMBERED
+def test_each_page_costs_one_trip_right_after_an_item_changes(client, shown):
+    from disclosure.core.cache import bump_reference_generation
+
+    bump_reference_generation()
+    urls = _urls(client, shown)
+    for url in urls.values():
+        client.get(url)  # everything remembered, as between two changes
+    bump_generation()  # what publishing or withdrawing an item does, once committed
+    assert _trips(client, urls, warm=False) == AFTER_AN_ITEM_CHANGE_TRIPS
+
+
+@REMEMBERED
+def test_a_change_to_reference_data_forgets_them(client, shown):
+    from disclosure.core.cache import bump_reference_generation
+
+    urls = _urls(client, shown)
+    for url in urls.values():
+        client.get(url)
+    bump_reference_generation()  # a department, an entry, a channel or the site settings changed
+    trips = _trips(client, urls, warm=False)
+    # The first page reads the site settings and the checklist again, the department's page its
+    # department; then they are remembered anew.
+    assert trips == {**AFTER_AN_ITEM_CHANGE_TRIPS, "home": 3, "department": 2}
 
 
 def test_each_page_costs_at_most_three_trips_with_nothing_remembered(client, shown):
