@@ -1,9 +1,37 @@
-"""The outbox: every mail the portal sends, kept until the mail server has taken it."""
+"""The outbox: every mail the portal sends, kept until the mail server has taken it; and the yearly
+counters that number requests, opinions and index numbers."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+
+
+class YearlyCounter(models.Model):
+    """The last sequence number given in a year, for numbers that restart every year.
+
+    `take` is the one way to get a number, inside the caller's transaction: the row stays locked
+    until it commits, so two numbers taken at once are never the same; a save that is rolled back
+    takes its number back with it, so failed saves leave no gaps.
+    """
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    last = models.PositiveIntegerField("已用到的序号", default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.year}：{self.last}"
+
+    @classmethod
+    def take(cls, year: int) -> int:
+        """The next sequence number of `year` (1 for the year's first)."""
+        cls.objects.get_or_create(year=year)
+        # An UPDATE takes the row lock at once: two callers cannot read the same value.
+        cls.objects.filter(year=year).update(last=F("last") + 1)
+        return cls.objects.values_list("last", flat=True).get(year=year)
 
 
 class OutgoingMailQuerySet(models.QuerySet):

@@ -24,7 +24,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +34,7 @@ from disclosure.core.errors import NotAllowed, TransitionNotAllowed
 from disclosure.core.institution import institution
 from disclosure.core.mail import queue_mail
 from disclosure.core.models import OutgoingMail
+from disclosure.core.receipts import new_check_code, take_number
 from disclosure.disclosure_requests.clock import (
     RequestClock,
     clock_for,
@@ -201,8 +201,6 @@ REQUEST_FIELDS = (
     "delivery",
 )
 # No 0/O or 1/I/L: read out on the phone and typed by hand.
-CHECK_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CHECK_CODE_LENGTH = 6
 
 
 def rule(name: str, default: Any = None) -> Any:
@@ -260,16 +258,7 @@ def _check_date(on: dt.date, *, not_before: dt.date, label: str) -> None:
 
 
 def _take_number(year: int) -> tuple[int, str]:
-    """The next sequence number of `year`; the counter row stays locked until the commit."""
-    RequestCounter.objects.get_or_create(year=year)
-    # An UPDATE takes the row lock at once: two submissions cannot read the same value.
-    RequestCounter.objects.filter(year=year).update(last=F("last") + 1)
-    sequence = RequestCounter.objects.values_list("last", flat=True).get(year=year)
-    return sequence, f"YSQ-{year}-{sequence:04d}"
-
-
-def new_check_code() -> str:
-    return "".join(secrets.choice(CHECK_CODE_ALPHABET) for _ in range(CHECK_CODE_LENGTH))
+    return take_number(RequestCounter, year, "YSQ")
 
 
 @transaction.atomic

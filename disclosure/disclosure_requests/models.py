@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from disclosure.core.models import YearlyCounter
 from disclosure.core.validators import content_type_for, validate_attachment_file
 from disclosure.workcalendar.validators import validate_countable_date
 
@@ -106,18 +107,12 @@ class LetterKind(models.TextChoices):
     EXTENSION = "extension", "延期答复通知书"
 
 
-class RequestCounter(models.Model):
-    """The last sequence number given in a year; its row is locked while a number is taken."""
-
-    year = models.PositiveIntegerField("年份", unique=True)
-    last = models.PositiveIntegerField("已用到的序号", default=0)
+class RequestCounter(YearlyCounter):
+    """The requests' numbers of each year (YSQ-2026-0001)."""
 
     class Meta:
         verbose_name = "申请编号计数"
         verbose_name_plural = "申请编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class DisclosureRequestQuerySet(models.QuerySet):

@@ -28,7 +28,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from disclosure.access import policy
@@ -38,7 +37,7 @@ from disclosure.catalogue.models import Department
 from disclosure.core.errors import TransitionNotAllowed
 from disclosure.core.mail import queue_mail
 from disclosure.core.models import OutgoingMail
-from disclosure.disclosure_requests.actions import CHECK_CODE_ALPHABET, CHECK_CODE_LENGTH
+from disclosure.core.receipts import new_check_code, take_number
 from disclosure.disclosure_requests.clock import received_on_for
 from disclosure.feedback.models import (
     RATING_SCALE,
@@ -148,15 +147,7 @@ def _refresh_due(opinion: Opinion, calendar: WorkdayCalendar | None = None) -> b
 
 
 def _take_number(year: int) -> tuple[int, str]:
-    """The next sequence number of `year`; the counter row stays locked until the commit."""
-    OpinionCounter.objects.get_or_create(year=year)
-    OpinionCounter.objects.filter(year=year).update(last=F("last") + 1)
-    sequence = OpinionCounter.objects.values_list("last", flat=True).get(year=year)
-    return sequence, f"YJX-{year}-{sequence:04d}"
-
-
-def new_check_code() -> str:
-    return "".join(secrets.choice(CHECK_CODE_ALPHABET) for _ in range(CHECK_CODE_LENGTH))
+    return take_number(OpinionCounter, year, "YJX")
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from disclosure.catalogue.models import Department
+from disclosure.core.models import YearlyCounter
 
 RATING_SCALE = 5
 # A rating of this or more counts as satisfied (满意, 非常满意) in the satisfaction rate.
@@ -29,18 +30,12 @@ SATISFIED_FROM = 4
 RATING_LABELS = {1: "很不满意", 2: "不满意", 3: "一般", 4: "满意", 5: "非常满意"}
 
 
-class OpinionCounter(models.Model):
-    """The last sequence number given in a year; its row is locked while a number is taken."""
-
-    year = models.PositiveIntegerField("年份", unique=True)
-    last = models.PositiveIntegerField("已用到的序号", default=0)
+class OpinionCounter(YearlyCounter):
+    """The opinions' numbers of each year (YJX-2026-0001)."""
 
     class Meta:
         verbose_name = "意见编号计数"
         verbose_name_plural = "意见编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class OpinionQuerySet(models.QuerySet):

@@ -4,12 +4,13 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from disclosure.catalogue.models import Channel, ChannelSection, ChecklistEntry, Department
+from disclosure.core.models import YearlyCounter
 from disclosure.core.validators import content_type_for, validate_attachment_file
 from disclosure.workcalendar.validators import validate_countable_date
 
@@ -82,18 +83,14 @@ class DisclosureItemQuerySet(models.QuerySet):
         )
 
 
-class IndexCounter(models.Model):
-    """The last sequence number of the index numbers (索引号) given in a year."""
+class IndexCounter(YearlyCounter):
+    """The sequence numbers of the index numbers (索引号) given in a year."""
 
     year = models.PositiveIntegerField("年份", primary_key=True)
-    last = models.PositiveIntegerField("已用到的序号", default=0)
 
     class Meta:
         verbose_name = "索引号计数"
         verbose_name_plural = "索引号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}：{self.last}"
 
 
 def format_index_number(code: str, year: int, sequence: int) -> str:
@@ -103,18 +100,13 @@ def format_index_number(code: str, year: int, sequence: int) -> str:
 def new_index_number(year: int | None = None) -> str:
     """The next index number of `year` (the year the information was produced): 学校标识码-年份-序号.
 
-    Taken inside the caller's transaction; the counter row stays locked until the commit, so two
-    items saved at once never get the same number. A rolled-back save leaves a gap, as a paper
-    register would: numbers are never reused.
+    Taken inside the caller's transaction (YearlyCounter.take): two items saved at once never get
+    the same number, and a save that is rolled back takes its number back with it.
     """
     from disclosure.core.institution import institution
 
     year = year or timezone.localdate().year
-    IndexCounter.objects.get_or_create(year=year)
-    # An UPDATE takes the row lock at once: two saves cannot read the same value.
-    IndexCounter.objects.filter(year=year).update(last=F("last") + 1)
-    sequence = IndexCounter.objects.values_list("last", flat=True).get(year=year)
-    return format_index_number(institution().university_code or "0", year, sequence)
+    return format_index_number(institution().university_code or "0", year, IndexCounter.take(year))
 
 
 class DisclosureItem(models.Model):
