@@ -606,8 +606,7 @@ def generate_reply_letter(request: DisclosureRequest, *, by, kind: str | None = 
                     ContentFile(letters.render_letter_pdf(request, kind, number=number)), save=False)
     letter.save()
     _record(request, Action.LETTER_GENERATED, by=by, kind=kind, letter=letter.pk)
-    queue_update(request, f"您的信息公开申请{letter.get_kind_display()}已出具",
-                 kind=OutgoingMail.Kind.LETTER)
+    # No mail yet: the applicant cannot see the letter before it is delivered; one mail, then.
     return letter
 
 
@@ -647,7 +646,8 @@ def record_fee(request: DisclosureRequest, *, by, status: str, basis: str, amoun
 def deliver_letter(request: DisclosureRequest, *, by, letter: int, via: str, on: dt.date,
                    postal_tracking: str = "", note: str = "") -> ReplyLetter:
     """Record how and when a letter reached the applicant (送达). Online delivery shows it on the
-    applicant's status page and tells them by e-mail; the status page shows the delivery date."""
+    applicant's status page; the status page shows the delivery date. The applicant gets one mail
+    per letter, this one, saying how it was delivered (the post's tracking number included)."""
     request = _locked(request)
     REQUEST_ACTIONS.check("deliver_letter", request, by)
     found = request.letters.select_for_update().filter(pk=letter).first()
@@ -663,9 +663,13 @@ def deliver_letter(request: DisclosureRequest, *, by, letter: int, via: str, on:
     found.save(update_fields=["delivered_via", "delivered_on", "postal_tracking"])
     _record(request, Action.LETTER_DELIVERED, by=by, on=on, note=note, letter=found.pk, via=via,
             postal_tracking=postal_tracking)
-    if via in (ReplyLetter.Delivery.ONLINE, ReplyLetter.Delivery.EMAIL):
-        queue_update(request, f"您的信息公开申请{found.get_kind_display()}已送达",
-                     kind=OutgoingMail.Kind.LETTER)
+    how = {
+        ReplyLetter.Delivery.ONLINE: "已送达，可在申请查询页下载",
+        ReplyLetter.Delivery.EMAIL: "已通过电子邮件送达",
+        ReplyLetter.Delivery.POST: f"已邮寄（邮件单号 {postal_tracking}）",
+        ReplyLetter.Delivery.IN_PERSON: "已当面送达",
+    }[via]
+    queue_update(request, f"您的信息公开申请{found.get_kind_display()}{how}", kind=OutgoingMail.Kind.LETTER)
     return found
 
 

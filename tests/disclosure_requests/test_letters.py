@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
@@ -130,6 +131,9 @@ def test_delivery_is_recorded_and_an_online_letter_reaches_the_applicant(
                             reason=ReplyReason.NEEDS_CREATION, on=req.arrived_on)
     letter = rs.generate_reply_letter(req, by=office_user)
     assert letter.number == 1 and letter.pdf and not letter.is_delivered
+    from disclosure.core.models import OutgoingMail
+
+    assert not OutgoingMail.objects.filter(kind=OutgoingMail.Kind.LETTER).exists()  # no mail yet
     # Not delivered yet: not on the status page, and not downloadable.
     page = client.post(reverse("disclosure:request_status"), lookup).content.decode()
     assert "无现成信息告知书（PDF）" not in page
@@ -137,13 +141,14 @@ def test_delivery_is_recorded_and_an_online_letter_reaches_the_applicant(
 
     with pytest.raises(TransitionNotAllowed, match="邮件单号"):
         rs.deliver_letter(req, by=office_user, letter=letter.pk, via="post", on=req.arrived_on)
-    run_worker()  # the notice that the letter was issued
+    run_worker()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         rs.deliver_letter(req, by=office_user, letter=letter.pk, via="online", on=req.arrived_on)
     run_worker()  # the mail goes through the outbox
     letter.refresh_from_db()
     assert letter.delivered_via == "online" and letter.delivered_on == req.arrived_on
+    # One mail for the letter, on delivery (none when it was generated: it could not be read yet).
     assert len(mail.outbox) == 1 and "无现成信息告知书已送达" in mail.outbox[0].subject
     assert req.events.filter(action="letter_delivered", actor=office_user).exists()
     with pytest.raises(TransitionNotAllowed):
@@ -209,3 +214,17 @@ def test_receipt_pdf_for_the_applicant_and_the_office(db, office_user, editor, c
     assert office.status_code == 200 and office.content.startswith(b"%PDF")
     change = client.get(reverse("admin:disclosure_requests_disclosurerequest_change", args=[req.pk]))
     assert "打印受理回执（PDF）" in change.content.decode()
+
+
+def test_a_letter_sent_by_post_is_announced_once_with_its_tracking_number(db, office_user):
+    from disclosure.core.models import OutgoingMail
+
+    req = rs.receive_request(**APPLICANT)
+    req = rs.answer_request(req, by=office_user, reply_type=ReplyType.UNABLE,
+                            reason=ReplyReason.NEEDS_CREATION, on=req.arrived_on)
+    letter = rs.generate_reply_letter(req, by=office_user)
+    rs.deliver_letter(req, by=office_user, letter=letter.pk, via="post", postal_tracking="EMS1234567890CN",
+                      on=timezone.localdate())
+    mails = OutgoingMail.objects.filter(kind=OutgoingMail.Kind.LETTER)
+    assert [m.subject for m in mails] == [f"您的信息公开申请无现成信息告知书已邮寄（邮件单号 EMS1234567890CN）"
+                                          f"（{req.tracking_number}）"]
