@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from disclosure.catalogue.models import ChecklistCategory
 from disclosure.core.hygiene import clean_text
+from disclosure.core.institution import university_name
 from disclosure.items import selectors
 
 FEED_SIZE = 30
@@ -18,8 +19,8 @@ class LatestItemsFeed(Feed):
     feed_type = Atom1Feed
 
     def title(self):
-        d = settings.DISCLOSURE
-        return f"{d['UNIVERSITY_NAME']}{d['SITE_NAME']} · 最新公开信息"
+        # The name as the office set it in 网站设置, like every page's header.
+        return f"{university_name()}{settings.DISCLOSURE['SITE_NAME']} · 最新公开信息"
 
     def link(self):
         return reverse("disclosure:home")

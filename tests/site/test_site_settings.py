@@ -199,3 +199,11 @@ def test_wechat_qr_is_uploaded_in_the_admin_and_served_as_an_image(client, offic
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
     page = client.get(reverse("disclosure:subscribe")).content.decode()
     assert reverse("disclosure:wechat_qr") in page and "二维码" in page
+
+
+def test_the_feed_is_titled_with_the_name_the_office_set(client, office_user):
+    from django.urls import reverse
+
+    save(office_user, university_name="呼伦贝尔学院")
+    feed = client.get(reverse("disclosure:feed")).content.decode()
+    assert "<title>呼伦贝尔学院" in feed and "示范大学" not in feed
