@@ -16,6 +16,11 @@ def institution():
     return apps.get_model("site", "SiteSettings").current()
 
 
+def absolute_url(path: str) -> str:
+    """`path` (from `reverse`) as a full address, for mail, which is read far from the site."""
+    return settings.SITE_URL + path
+
+
 def university_name() -> str:
     """The university's name as it signs its documents."""
     return institution().university_name

@@ -31,7 +31,7 @@ from disclosure.access import policy
 from disclosure.access.action_tables import Action as Verb
 from disclosure.access.action_tables import ActionTable
 from disclosure.core.errors import NotAllowed, TransitionNotAllowed
-from disclosure.core.institution import institution
+from disclosure.core.institution import absolute_url, institution
 from disclosure.core.mail import queue_mail
 from disclosure.core.models import OutgoingMail
 from disclosure.core.receipts import new_check_code, take_number
@@ -844,7 +844,7 @@ def resend_check_code(tracking_number: str, contact: str) -> None:
 
 
 def _status_url() -> str:
-    return reverse("disclosure:request_status")
+    return absolute_url(reverse("disclosure:request_status"))
 
 
 def queue_receipt(request: DisclosureRequest) -> None:

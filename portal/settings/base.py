@@ -24,6 +24,12 @@ DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production"  # noqa: S10
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The portal's address as the public reaches it, for the links in mail (receipts, notices to
+# applicants), which have no request to take it from: SITE_URL, else the first allowed host (the
+# development server's address on a developer's machine).
+SITE_URL = (os.environ.get("SITE_URL") or (
+    f"http://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and ALLOWED_HOSTS[0] not in ("127.0.0.1", "localhost", "*")
+    else "http://127.0.0.1:8000")).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

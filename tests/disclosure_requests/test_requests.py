@@ -76,6 +76,20 @@ def test_public_submission_gets_a_number_a_check_code_and_a_deadline(
     assert first.tracking_number in mail.outbox[0].body and first.check_code in mail.outbox[0].body
 
 
+def test_mail_to_the_applicant_links_to_the_site_by_its_full_address(
+    db, django_capture_on_commit_callbacks, run_worker, settings, office_user
+):
+    settings.SITE_URL = "https://xxgk.example.edu.cn"
+    with django_capture_on_commit_callbacks(execute=True):
+        req = rs.receive_request(**APPLICANT)
+    with django_capture_on_commit_callbacks(execute=True):
+        rs.answer_request(req, by=office_user, reply_type="disclosed", text="见附件。", on=req.arrived_on)
+    run_worker()
+    receipt, notice = mail.outbox
+    for message in (receipt, notice):
+        assert "https://xxgk.example.edu.cn/requests/status/" in message.body, message.body
+
+
 def test_bad_input_saves_nothing_and_takes_no_number(db):
     with pytest.raises(ValidationError):
         rs.receive_request(**{**APPLICANT, "email": "not-an-email"})

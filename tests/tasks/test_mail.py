@@ -238,7 +238,7 @@ def test_error_text_never_keeps_an_address():
 
 def test_every_kind_of_mail_goes_through_the_one_outbox(db, office_user, drain,
                                                          django_capture_on_commit_callbacks):
-    """Receipt, extension, answer and the reply letter's notice: each a row, each sent by the worker."""
+    """Receipt, answer and the reply letter's delivery: each a row, each sent by the worker."""
     from disclosure.disclosure_requests.models import ReplyReason, ReplyType
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -247,7 +247,9 @@ def test_every_kind_of_mail_goes_through_the_one_outbox(db, office_user, drain,
         request = request_actions.answer_request(
             request, by=office_user, reply_type=ReplyType.NOT_DISCLOSED,
             reason=ReplyReason.STATE_SECRET, on=timezone.localdate())
-        request_actions.generate_reply_letter(request, by=office_user)
+        letter = request_actions.generate_reply_letter(request, by=office_user)
+        request_actions.deliver_letter(request, by=office_user, letter=letter.pk, via="online",
+                                       on=timezone.localdate())
     kinds = list(OutgoingMail.objects.order_by("id").values_list("kind", flat=True))
     assert kinds == [OutgoingMail.Kind.RECEIPT, OutgoingMail.Kind.REQUEST_UPDATE, OutgoingMail.Kind.LETTER]
     assert drain() == 3
