@@ -14,14 +14,11 @@ nginx (the micro-cache) hands it out any more.
 from __future__ import annotations
 
 import http.client
-import json
 import random
 import resource
 import shutil
-import tempfile
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from bench import stack
@@ -58,21 +55,6 @@ def _crowd_paths(info: dict) -> tuple[list[str], int]:
     paths += [rng.choice(item_paths[:10] if rng.random() < 0.5 else item_paths)
               for _ in range(slots * MIX["item"] // 100)]
     return paths, withdrawn
-
-
-def _lua(paths: list[str], think_ms: int) -> str:
-    quoted = ", ".join(json.dumps(path) for path in paths)
-    # A visitor reads before clicking again: each connection waits think_ms (±50%) between requests.
-    # 0 makes every connection ask again at once (saturation: the machine's ceiling, not a crowd).
-    think = f"delay = function() return math.random({think_ms // 2}, {think_ms * 3 // 2}) end\n" if think_ms else ""
-    return (
-        f"local paths = {{{quoted}}}\n"
-        "local n = #paths\n"
-        "init = function(args) math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16)) end\n"
-        "request = function()\n"
-        "  return wrk.format(\"GET\", paths[math.random(n)])\n"
-        "end\n" + think
-    )
 
 
 def _get(base: str, path: str) -> tuple[int, str]:
@@ -155,9 +137,10 @@ def flash_crowd(info: dict, *, seconds: int, connections: int, workers: int, thr
         return {"skipped": "未安装 nginx（apt-get install -y nginx-light）"}
     _raise_open_files()  # wrk and this process inherit it: 1,000 sockets need more than 1,024 files
     paths, withdrawn = _crowd_paths(info)
-    script = Path(tempfile.mkdtemp(prefix="bench-crowd-")) / "crowd.lua"
-    script.write_text(_lua(paths, think_ms))
-    app_port, proxy_port = run.free_port(), run.free_port()
+    # A visitor reads before clicking again; think_ms 0 makes every connection ask again at once
+    # (saturation: the machine's ceiling, not a crowd).
+    script = run.wrk_script(paths, at_random=True, think_ms=think_ms)
+    app_port, proxy_port = stack.free_port(), stack.free_port()
     app = run.start_gunicorn("bench.settings_cached", app_port, workers)
     watcher = None
     try:

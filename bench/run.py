@@ -17,7 +17,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 sys.path.insert(0, str(ROOT))
 
 from bench import generate  # noqa: E402
+from bench.stack import free_port, wait_until_up  # noqa: E402
 
 # Targets at 100,000 items (see the README): single-user p95 in ms, and requests per second.
 TARGETS = {
@@ -165,15 +165,20 @@ def _rotating_words(count: int) -> list[str]:
     return words
 
 
-def _lua_rotation(paths: list[str]) -> Path:
-    """A wrk script that asks each path in turn (the caller removes its folder)."""
-    script = Path(tempfile.mkdtemp(prefix="bench-rotate-")) / "rotate.lua"
+def wrk_script(paths: list[str], *, at_random: bool = False, think_ms: int = 0) -> Path:
+    """A wrk script that asks `paths` in turn (or at random), each connection pausing `think_ms`
+    (±50 %) between requests; the caller removes its folder."""
+    script = Path(tempfile.mkdtemp(prefix="bench-wrk-")) / "paths.lua"
     quoted = ", ".join(json.dumps(path) for path in paths)
-    script.write_text(
-        f"local paths = {{{quoted}}}\nlocal i = 0\n"
-        "request = function()\n  i = i + 1\n"
+    pick = (
+        "init = function(args) math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16)) end\n"
+        "request = function()\n  return wrk.format(\"GET\", paths[math.random(#paths)])\nend\n"
+        if at_random else
+        "local i = 0\nrequest = function()\n  i = i + 1\n"
         "  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n"
     )
+    think = f"delay = function() return math.random({think_ms // 2}, {think_ms * 3 // 2}) end\n" if think_ms else ""
+    script.write_text(f"local paths = {{{quoted}}}\n" + pick + think)
     return script
 
 
@@ -359,23 +364,6 @@ def search_quality(info: dict) -> list[dict]:
 # Throughput under gunicorn and nginx on loopback, with wrk as the load generator.
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - loopback only
-                return
-        except Exception:  # noqa: BLE001 - not up yet
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} 未在 {timeout} 秒内就绪")
-
-
 def start_gunicorn(settings_module: str, port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "GUNICORN_WORKERS": str(workers)}
     process = subprocess.Popen(
@@ -387,7 +375,7 @@ def start_gunicorn(settings_module: str, port: int, workers: int) -> subprocess.
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     try:
-        wait_for(f"http://127.0.0.1:{port}/robots.txt")
+        wait_until_up(f"http://127.0.0.1:{port}/robots.txt", process)
     except RuntimeError as exc:
         process.kill()
         raise RuntimeError("gunicorn 未能启动：" + process.stderr.read().decode(errors="replace")[-2000:]) from exc
@@ -479,7 +467,7 @@ http {{
         ["nginx", "-p", prefix, "-c", f"{prefix}/nginx.conf", "-g", "daemon off;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
-    wait_for(f"http://127.0.0.1:{port}/")
+    wait_until_up(f"http://127.0.0.1:{port}/", process)
     return process, prefix
 
 
@@ -500,7 +488,7 @@ def static_reference(html: bytes, duration: int, connections: int) -> dict:
             [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", prefix],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
-        wait_for(f"http://127.0.0.1:{port}/index.html")
+        wait_until_up(f"http://127.0.0.1:{port}/index.html", process)
         server = "python -m http.server"
     try:
         result = wrk(f"http://127.0.0.1:{port}/index.html", duration, connections)
@@ -524,7 +512,7 @@ def throughput(page_list, duration, connections, workers, session_cookie) -> dic
             if page["kind"] == "report":
                 row.update(rps=None, note="单用户计时即可（报表由办公室按需生成）")
             elif page.get("rotate"):
-                script = _lua_rotation(page["rotate"])
+                script = wrk_script(page["rotate"])
                 try:
                     row.update(wrk(f"http://127.0.0.1:{port}/", duration, connections, script=str(script)))
                 finally:
@@ -569,7 +557,7 @@ def soak(page_list, seconds: int, connections: int, workers: int) -> dict:
     if not shutil.which("wrk"):
         return {"skipped": "wrk 未安装"}
     paths = [p["url"] for p in page_list if not p["login"] and p["kind"] != "report"]
-    script = _lua_rotation(paths)
+    script = wrk_script(paths)
     port = free_port()
     process = start_gunicorn("bench.settings", port, workers)
     try:

@@ -9,6 +9,7 @@ it is: the proxy cache tests and the benchmark's flash-crowd stage run exactly w
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -54,10 +55,18 @@ http {{
 """
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def free_port() -> int:
+    """A port on the loopback address that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: float = 60) -> None:
+    """Return once `url` answers (any HTTP status); fail at once if `process` has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             error = process.stderr.read().decode(errors="replace") if process.stderr else ""
             raise RuntimeError(f"{url} 的进程已退出：{error[-2000:]}")
         try:

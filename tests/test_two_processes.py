@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from bench.stack import free_port, wait_until_up
 from tests.databases import database_url, server_admin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,12 +49,6 @@ def _redis_up() -> bool:
             return sock.recv(16).startswith(b"+PONG")
     except OSError:
         return False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class _Form(HTMLParser):
@@ -219,7 +213,7 @@ def site():
         item = json.loads(out.strip().splitlines()[-1])["item"]
         urls = []
         for _ in range(2):
-            port = _free_port()
+            port = free_port()
             processes.append(subprocess.Popen(
                 [str(Path(sys.executable).with_name("gunicorn")), "portal.wsgi:application",
                  "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"],
@@ -227,7 +221,7 @@ def site():
             ))
             urls.append(f"http://127.0.0.1:{port}")
         for url, process in zip(urls, processes, strict=True):
-            _wait(url, process)
+            wait_until_up(url + "/robots.txt", process)
         yield {"a": urls[0], "b": urls[1], "item": item, "media": media}
     finally:
         for process in processes:
@@ -265,19 +259,6 @@ def test_the_processes_database_is_made_without_the_one_database_url_names():
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
-
-
-def _wait(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("应用进程未能启动：" + process.stderr.read().decode(errors="replace"))
-        try:
-            with urllib.request.urlopen(url + "/robots.txt", timeout=2):  # noqa: S310 - loopback
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} 未在 60 秒内就绪")
 
 
 def _login(browser: Browser, base: str) -> None:

@@ -218,7 +218,10 @@ def cached_until_public_change(key: str, compute):
     Keyed by the public-page generation (disclosure.core.cache), which every change to what the public
     sees bumps once committed: the value is never older than the cached pages around it.
     """
-    full_key = _remembered_key(key)
+    return _remembered(_remembered_key(key), compute)
+
+
+def _remembered(full_key: str | None, compute):
     value = _recall(full_key)
     if value is None:
         value = compute()
@@ -233,12 +236,7 @@ def cached_until_reference_change(key: str, compute):
     Only for values read from disclosure.core.cache.REFERENCE_CONTENT alone: anything that counts or
     lists items belongs to `cached_until_public_change`.
     """
-    full_key = _remembered_key(f"reference:{key}", page_cache.reference_generation)
-    value = _recall(full_key)
-    if value is None:
-        value = compute()
-        _remember(full_key, value)
-    return value
+    return _remembered(_remembered_key(f"reference:{key}", page_cache.reference_generation), compute)
 
 
 def _capped(queryset: QuerySet) -> QuerySet:

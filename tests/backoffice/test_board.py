@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from disclosure.backoffice import board as board_module
 from disclosure.backoffice.board import BoardRow, WorkdayCounter, build_board
@@ -127,7 +128,7 @@ def test_board_query_count_is_bounded(client, make_item, office_user, django_ass
 
     def receive(n: int):
         return request_actions.receive_request(
-            by=office_user, channel="in_person", received_on=dt.date.today() - dt.timedelta(days=n),
+            by=office_user, channel="in_person", received_on=timezone.localdate() - dt.timedelta(days=n),
             applicant_type="citizen", applicant_name=f"申请人{n}", description="学校预算",
             preferred_form="electronic", delivery="email")
 

@@ -42,7 +42,6 @@ from disclosure.disclosure_requests import actions as request_services
 from disclosure.items import actions as services
 from tests.conftest import REFERENCE_DATA
 from tests.databases import database_url
-from tests.test_two_processes import _free_port, _wait
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = stack.NGINX
@@ -56,7 +55,7 @@ pytestmark = pytest.mark.skipif(
 
 @contextmanager
 def nginx_in_front_of(upstream: int):
-    with stack.nginx_in_front_of(upstream, _free_port()) as proxy:
+    with stack.nginx_in_front_of(upstream, stack.free_port()) as proxy:
         yield proxy
 
 
@@ -250,13 +249,13 @@ def site(django_db_setup, django_db_blocker):
             "CONN_MAX_AGE": "0",
             "PUBLIC_PAGE_MAX_AGE": str(MAX_AGE),
         }
-        port = _free_port()
+        port = stack.free_port()
         app = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "portal.wsgi:application",
              "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
-        _wait(f"http://127.0.0.1:{port}", app)
+        stack.wait_until_up(f"http://127.0.0.1:{port}/robots.txt", app)
         with nginx_in_front_of(port) as proxy:
             yield Site(proxy, item, token, session)
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from bench.stack import free_port
 from disclosure.backoffice import outbox as backoffice_outbox
 from disclosure.core import mail as outbox
 from disclosure.core.errors import NotAllowed
@@ -44,12 +44,6 @@ class FlakyServer:
             return "451 4.3.0 Mailbox temporarily unavailable for wang@example.com"
         self.received.append(envelope)
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
