@@ -1,7 +1,7 @@
 """The back office in a real browser, role by role: the home page's counts, the item editor (with a
 paste from Word), the office's review, a request step with the date picker.
 
-Screenshots at 1366 px (and 390 px for the home page) go to $MANUAL_SCREENSHOTS (docs/manual/img
+Screenshots at 1366 px (and 390 px for the home page and the deadline board) go to $MANUAL_SCREENSHOTS (docs/manual/img
 with `make manual`: the staff manual shows what these tests saw), else to a temporary folder.
 """
 
@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from disclosure.access import policy
 from disclosure.catalogue.models import ChecklistEntry, Department
@@ -149,6 +150,18 @@ def test_office_home_list_review_and_request_step(live_server, page, staff):
     shot(page, "office-home-390", NARROW)
     page.set_viewport_size(WIDE)
 
+    # The deadline board: each row says what the office may do next, as links to those steps.
+    page.goto(live_server.url + reverse("deadline_board"))
+    request_row = page.locator("tr", has_text=staff["request"].tracking_number)
+    steps = request_row.locator("td.next-steps a")
+    assert {"答复", "通知补正"} <= set(steps.all_inner_texts())
+    assert "/step/" in steps.first.get_attribute("href")
+    assert_no_english_in_view(page)
+    shot(page, "office-board")
+    shot(page, "office-board-390", NARROW)
+    page.set_viewport_size(WIDE)
+
+    page.goto(live_server.url + "/admin/")
     page.get_by_role("link", name="待审核").first.click()
     page.wait_for_url("**/admin/items/disclosureitem/?queue=in_review")
     row = page.locator("#result_list tbody tr").first
