@@ -1,11 +1,31 @@
-"""The outbox: every mail the portal sends, kept until the mail server has taken it; and the yearly
-counters that number requests, opinions and index numbers."""
+"""The outbox: every mail the portal sends, kept until the mail server has taken it; the yearly
+counters that number requests, opinions and index numbers; and the shape of a workflow's event."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
+
+
+class Event(models.Model):
+    """One step in the life of an item, a request or an opinion: who, when, what.
+
+    Each workflow's event model adds what it belongs to and its own `Action` choices; only that
+    workflow's actions write them, so the history is the record of every change.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class YearlyCounter(models.Model):

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from disclosure.core.models import YearlyCounter
+from disclosure.core.models import Event, YearlyCounter
 from disclosure.core.validators import content_type_for, validate_attachment_file
 from disclosure.workcalendar.validators import validate_countable_date
 
@@ -378,8 +378,8 @@ class ConsultationPause(models.Model):
         return f"征求第三方意见（{self.letter_sent_on}）"
 
 
-class RequestEvent(models.Model):
-    """One step in a request's life: who, when, what. Written by the services only."""
+class RequestEvent(Event):
+    """One step in a request's life (actor, time, note and data from `Event`)."""
 
     # Notes may quote the applicant; `data` may hold what an applicant typed.
     personal_fields = ("note", "data")
@@ -407,14 +407,7 @@ class RequestEvent(models.Model):
         DisclosureRequest, verbose_name="申请", on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField("操作", max_length=30, choices=Action)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     on = models.DateField("生效日期", null=True, blank=True, help_text="该步骤对计时生效的日期。")
-    note = models.TextField("说明", blank=True)
-    data = models.JSONField("详情", default=dict, blank=True)
 
     class Meta:
         verbose_name = "申请办理记录"

@@ -22,7 +22,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from disclosure.catalogue.models import Department
-from disclosure.core.models import YearlyCounter
+from disclosure.core.models import Event, YearlyCounter
 
 RATING_SCALE = 5
 # A rating of this or more counts as satisfied (满意, 非常满意) in the satisfaction rate.
@@ -161,8 +161,8 @@ class Opinion(models.Model):
 OPEN_OPINION_STATUSES = (Opinion.Status.RECEIVED, Opinion.Status.FORWARDED)
 
 
-class OpinionEvent(models.Model):
-    """One step in an opinion's life: who, when, what. Written by the services only."""
+class OpinionEvent(Event):
+    """One step in an opinion's life (actor, time, note and data from `Event`)."""
 
     # Notes may quote the sender.
     personal_fields = ("note", "data")
@@ -180,11 +180,6 @@ class OpinionEvent(models.Model):
     opinion = models.ForeignKey(Opinion, verbose_name="意见", on_delete=models.CASCADE,
                                 related_name="events")
     action = models.CharField("操作", max_length=30, choices=Action)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    note = models.TextField("说明", blank=True)
-    data = models.JSONField("详情", default=dict, blank=True)
 
     class Meta:
         verbose_name = "意见办理记录"

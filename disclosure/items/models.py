@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from disclosure.catalogue.models import Channel, ChannelSection, ChecklistEntry, Department
-from disclosure.core.models import YearlyCounter
+from disclosure.core.models import Event, YearlyCounter
 from disclosure.core.validators import content_type_for, validate_attachment_file
 from disclosure.workcalendar.validators import validate_countable_date
 
@@ -483,8 +483,8 @@ class Publication(models.Model):
         return f"{self.item} @ {self.channel}"
 
 
-class ItemEvent(models.Model):
-    """One state change of an item: who, when, what. Written by the services only."""
+class ItemEvent(Event):
+    """One state change of an item (actor, time, note and data from `Event`)."""
 
     class Action(models.TextChoices):
         CREATED = "created", "创建"
@@ -518,13 +518,6 @@ class ItemEvent(models.Model):
         DisclosureItem, verbose_name="公开事项", on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField("操作", max_length=30, choices=Action)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    note = models.TextField("说明", blank=True)
-    data = models.JSONField("详情", default=dict, blank=True)
 
     class Meta:
         verbose_name = "事项操作记录"
