@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -327,9 +328,21 @@ class ItemWriteSerializer(InputSerializer):
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
+    # The type, signature and size are checked by the view with the admin's one validator, after
+    # the schema's own checks: a file the rules refuse is well-formed input, answered 422, not 400.
     file = serializers.FileField(
-        label="文件", validators=[validate_attachment_file],
-        help_text="multipart/form-data 上传；类型与大小限制同管理后台。上传后由任务提取文字供全文检索。")
+        label="文件",
+        help_text="multipart/form-data 上传；类型与大小限制同管理后台，不符合的文件返回 422。"
+                  "上传后由任务提取文字供全文检索。")
+
+    def checked_file(self):
+        """The uploaded file, once the attachment rules accept it; Unprocessable (422) if not."""
+        upload = self.validated_data["file"]
+        try:
+            validate_attachment_file(upload)
+        except DjangoValidationError as error:
+            raise Unprocessable({"file": error.messages}) from error
+        return upload
     title = serializers.CharField(label="附件名称", max_length=200, required=False, allow_blank=True,
                                   help_text="默认使用文件名。")
     sort_order = serializers.IntegerField(label="排序", min_value=0, required=False, default=0)

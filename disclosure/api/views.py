@@ -557,8 +557,9 @@ class StaffItemViewSet(
             parser_classes=[MultiPartParser, FormParser])
     def upload_attachment(self, request, pk=None):
         item = self.get_object()
-        data = self._input(s.AttachmentUploadSerializer)
-        upload = data["file"]
+        serializer = s.AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, upload = serializer.validated_data, serializer.checked_file()
         title = (data.get("title") or "").strip() or PurePosixPath(upload.name).name[:200]
         row = Attachment(item=item, title=title, file=upload, sort_order=data.get("sort_order", 0))
         item_actions.save_item_row(row, by=request.user)

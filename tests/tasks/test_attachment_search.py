@@ -282,7 +282,8 @@ def test_staff_api_uploads_an_attachment_that_search_then_reads(make_item, offic
     assert public["attachments"][0]["searchable"] is True
 
     # A department's upload to a published item waits for review; another department's is refused;
-    # the supervisor changes nothing; bad files get a clear 400.
+    # the supervisor changes nothing; a file the upload rules refuse is well-formed input the rules
+    # refuse (422, as every such refusal), a request without a file breaks the schema (400).
     with django_capture_on_commit_callbacks(execute=True):
         response = _api_as(editor).post(
             url, {"file": SimpleUploadedFile("补充.docx", docx_with_text("补充说明"))}, format="multipart")
@@ -294,10 +295,14 @@ def test_staff_api_uploads_an_attachment_that_search_then_reads(make_item, offic
         assert response.status_code in (403, 404)
     response = _api_as(office_user).post(
         url, {"file": SimpleUploadedFile("病毒.exe", b"MZ\x90\x00")}, format="multipart")
-    assert response.status_code == 400 and "不允许上传该类型的文件" in response.content.decode()
+    assert response.status_code == 422 and "不允许上传该类型的文件" in response.content.decode()
+    assert response.json()["code"] == "unprocessable" and "file" in response.json()["errors"]
     response = _api_as(office_user).post(
         url, {"file": SimpleUploadedFile("假的.pdf", b"not a pdf at all")}, format="multipart")
-    assert response.status_code == 400 and "不符" in response.content.decode()
+    assert response.status_code == 422 and "不符" in response.content.decode()
+    response = _api_as(office_user).post(url, {"title": "没有文件"}, format="multipart")
+    assert response.status_code == 400 and "file" in response.json()["errors"]
+    assert Attachment.objects.filter(item=item).count() == 2  # nothing refused was kept
     response = _api_as(office_user).post(url, {"title": "没有文件"}, format="multipart")
     assert response.status_code == 400
     assert Attachment.objects.filter(item=item).count() == 2
