@@ -2,7 +2,8 @@
 # The API tried as a client would: schemathesis in every phase (examples, coverage, fuzzing,
 # stateful) with every check, as the office and anonymously, against a live server over demo data.
 # `make fuzz`; FUZZ_SEED, FUZZ_EXAMPLES (per operation and phase), FUZZ_DATABASE_URL (an empty
-# database; a new SQLite file by default) and FUZZ_PORT change the run. Exits non-zero on a failure.
+# database; a new SQLite file by default) and FUZZ_PORT change the run. Exits non-zero on a failure,
+# or if an operation never answered 2xx (scripts/api_reach.py reads the server's log for that).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -39,4 +40,8 @@ run() {
 }
 run "as the office" -H "Authorization: Token $TOKEN"
 run "anonymous" --phases examples,coverage,fuzzing --max-examples 5
+
+echo "=== operations reached ==="
+$PY manage.py spectacular --format openapi-json --file "$WORK/schema.json" 2>/dev/null
+$PY scripts/api_reach.py "$WORK/schema.json" "$WORK/server.log" || status=1
 exit $status

@@ -36,6 +36,9 @@ class Action:
     # The public (the applicant's status page) may be told this step is possible.
     public: bool = False
     extra: dict = field(default_factory=dict)
+    # The states the object can be in once the verb is done; None: the state it was in. What may
+    # come next (`followers`) is read from this: the API's links follow it.
+    leads_to: frozenset[str] | None = None
 
 
 class ActionTable:
@@ -87,3 +90,12 @@ class ActionTable:
 
     def from_state(self, state: str) -> list[Action]:
         return [action for action in self.actions.values() if state in action.from_states]
+
+    def states_after(self, name: str) -> frozenset[str]:
+        action = self.actions[name]
+        return action.from_states if action.leads_to is None else action.leads_to
+
+    def followers(self, name: str) -> list[Action]:
+        """The verbs that may come after `name`: those starting from a state it can lead to."""
+        after = self.states_after(name)
+        return [action for action in self.actions.values() if action.from_states & after]

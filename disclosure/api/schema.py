@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
-import re
-
 from django.utils import timezone
+
+from disclosure.disclosure_requests.actions import REQUEST_ACTIONS
+from disclosure.disclosure_requests.models import DisclosureRequest
+from disclosure.items.actions import ITEM_ACTIONS
+from disclosure.items.models import DisclosureItem
 
 from .exceptions import ERROR_CODES
 from .filters import MAX_ID
@@ -110,21 +113,21 @@ def _text_pattern(schema: dict, *, required: bool) -> None:
 
 
 # ---- Links ----
+#
+# Links follow the workflows as their action tables declare them: a verb's answer links to the verbs
+# that may come after it (`ActionTable.followers`), a creation to the verbs of a new item or request,
+# so a client or a stateful test walks an item from draft to publication, and a request from its
+# registration to its answer, with real ids. Lists link only to reading and editing one row: their
+# rows are in any state, and a verb chosen blindly would mostly be refused.
 
 # Where the id of an item or a request can be read in a response, by operation.
 _LIST_ID = "$response.body#/results/0/id"
 _ONE_ID = "$response.body#/id"
+_ITEMS, _REQUESTS = "/api/v1/staff/items/", "/api/v1/staff/requests/"
 
 
-def _operations(result):
-    for path, item in result.get("paths", {}).items():
-        for method, operation in item.items():
-            if method in METHODS:
-                yield path, method, operation
-
-
-def _link(result, source: dict, status: str, targets: list[dict], expression: str) -> None:
-    response = source.get("responses", {}).get(status)
+def _link(source: dict | None, status: str, targets: list[dict], expression: str) -> None:
+    response = (source or {}).get("responses", {}).get(status)
     if response is None:
         return
     links = response.setdefault("links", {})
@@ -136,34 +139,37 @@ def _link(result, source: dict, status: str, targets: list[dict], expression: st
         }
 
 
+def _workflow_links(paths: dict, base: str, table, first_state: str, reads: list[dict]) -> None:
+    """A verb links to the verbs that may follow it; the creation to those of the first state."""
+    def verb_operations(actions):
+        found = (paths.get(f"{base}{{id}}/{action.extra.get('api')}/", {}).get("post")
+                 for action in actions)
+        return [operation for operation in found if operation]
+
+    for action in table.actions.values():
+        source = paths.get(f"{base}{{id}}/{action.extra.get('api')}/", {}).get("post")
+        _link(source, "200", reads + verb_operations(table.followers(action.name)), _ONE_ID)
+    creation = paths.get(base, {}).get("post")
+    _link(creation, "201", reads + verb_operations(table.from_state(first_state)), _ONE_ID)
+    for source in reads:
+        # Reading or editing leaves the state as it was, which the link cannot know: every verb.
+        _link(source, "200", verb_operations(table.actions.values()), _ONE_ID)
+    _link(paths.get(base, {}).get("get"), "200", reads, _LIST_ID)
+
+
 def add_links(result, generator, request, public):
     """drf-spectacular postprocessing hook: OpenAPI links that follow items and requests."""
-    by_id: dict[str, list[dict]] = {"item": [], "staff-item": [], "staff-request": []}
-    lists: dict[str, list[dict]] = {"item": [], "staff-item": [], "staff-request": []}
-    created_items: list[dict] = []
-    for path, method, operation in _operations(result):
-        kind = _kind(path)
-        if kind is None:
-            continue
-        if "{id}" in path:
-            by_id[kind].append(operation)
-        elif method == "get":
-            lists[kind].append(operation)
-        elif kind == "staff-item" and method == "post":
-            created_items.append(operation)
-    item_targets = by_id["staff-item"] + by_id["item"]
-    for source in created_items:
-        _link(result, source, "201", item_targets, _ONE_ID)
-    for source in by_id["staff-item"]:
-        _link(result, source, "200", item_targets, _ONE_ID)
-    for source in lists["staff-item"] + lists["item"]:
-        _link(result, source, "200", item_targets, _LIST_ID)
-    for source in by_id["staff-request"]:
-        _link(result, source, "200", by_id["staff-request"], _ONE_ID)
-    for source in lists["staff-request"]:
-        _link(result, source, "200", by_id["staff-request"], _LIST_ID)
-
     paths = result.get("paths", {})
+    one_item = paths.get(f"{_ITEMS}{{id}}/", {})
+    item_reads = [op for op in (one_item.get("get"), one_item.get("put"), one_item.get("patch"),
+                                paths.get(f"{_ITEMS}{{id}}/attachments/", {}).get("post"),
+                                paths.get("/api/v1/items/{id}/", {}).get("get")) if op]
+    _workflow_links(paths, _ITEMS, ITEM_ACTIONS, DisclosureItem.Status.DRAFT, item_reads)
+    _link(paths.get("/api/v1/items/", {}).get("get"), "200", item_reads, _LIST_ID)
+    request_reads = [op for op in (paths.get(f"{_REQUESTS}{{id}}/", {}).get("get"),) if op]
+    _workflow_links(paths, _REQUESTS, REQUEST_ACTIONS, DisclosureRequest.Status.RECEIVED,
+                    request_reads)
+
     reports, report = paths.get("/api/v1/reports/", {}), paths.get("/api/v1/reports/{year}/", {})
     if "get" in reports and "get" in report:
         reports["get"]["responses"]["200"].setdefault("links", {})["reports_retrieve"] = {
@@ -179,14 +185,3 @@ def add_links(result, generator, request, public):
             "description": "凭回执中的申请编号和查询码查询办理进度。",
         }
     return result
-
-
-_KINDS = (
-    (re.compile(r"^/api/v1/staff/items/"), "staff-item"),
-    (re.compile(r"^/api/v1/staff/requests/"), "staff-request"),
-    (re.compile(r"^/api/v1/items/"), "item"),
-)
-
-
-def _kind(path: str) -> str | None:
-    return next((kind for pattern, kind in _KINDS if pattern.match(path)), None)

@@ -491,6 +491,21 @@ class RequestSubmitSerializer(InputSerializer):
         }
 
 
+class StaffRequestLogSerializer(RequestSubmitSerializer):
+    """A request that came by letter, in person, e-mail or fax, logged by the office (as in the admin)."""
+
+    def get_fields(self):
+        return {
+            "channel": serializers.ChoiceField(
+                label="申请方式", choices=DisclosureRequest.Channel.choices,
+                help_text="网上申请以外的方式由信息公开办公室登记。"),
+            "received_on": CountableDateField(
+                label="收到申请之日", required=False,
+                help_text="不填则按申请方式确定（条例第三十一条）；不能晚于今天。"),
+            **super().get_fields(),
+        }
+
+
 class RequestReceiptSerializer(serializers.ModelSerializer):
     """What the applicant is told on submission: the number and the code to follow the request."""
 

@@ -664,9 +664,14 @@ def _request_step(name: str, input_serializer, url_path: str, summary: str, desc
     list=extend_schema(summary="（信息公开办公室）依申请公开申请列表",
                        description="含申请人信息，只对信息公开办公室开放。按登记顺序从新到旧。"),
     retrieve=extend_schema(summary="（信息公开办公室）申请详情及办理记录"),
+    create=extend_schema(
+        summary="（信息公开办公室）登记收到的申请",
+        description="登记以信函、当面、电子邮件、传真等方式收到的申请，规则同管理后台和网上申请表"
+                    "（证件号码校验位、联系方式等不符合规则的返回 422）。",
+        request=s.StaffRequestLogSerializer, responses={201: s.StaffRequestSerializer}),
 )
 class StaffRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                          viewsets.GenericViewSet):
+                          mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Requests for the office; every step goes through the request services."""
 
     authentication_classes = STAFF_AUTH
@@ -693,8 +698,22 @@ class StaffRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def _respond(self, obj) -> Response:
-        return Response(self.get_serializer(obj).data)
+    def _respond(self, obj, status_code=status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(obj).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        if not isinstance(request.data, dict):
+            raise ValidationError("请以 JSON 对象提交申请。")
+        data = self._input(s.StaffRequestLogSerializer)
+        # The portal form's rules as a whole (check digits, a contact for organisations, …).
+        form = ApiRequestForm({name: value for name, value in request.data.items()
+                               if name not in ("channel", "received_on")})
+        if not form.is_valid():
+            raise Unprocessable(_form_errors(form))
+        created = request_services.receive_request(
+            by=request.user, channel=data["channel"], received_on=data.get("received_on"),
+            **form.request_fields())
+        return self._respond(self.get_queryset().get(pk=created.pk), status.HTTP_201_CREATED)
 
 
 

@@ -74,8 +74,11 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 
 
-def _from(target: str) -> frozenset[str]:
-    return frozenset(state for state, targets in ALLOWED_TRANSITIONS.items() if target in targets)
+def _moving_to(target: str) -> dict:
+    """A step that leaves the request in `target`: it starts from every state allowed to go there."""
+    return {"from_states": frozenset(state for state, targets in ALLOWED_TRANSITIONS.items()
+                                     if target in targets),
+            "leads_to": frozenset({target})}
 
 
 def _prefetched(request: DisclosureRequest, relation: str):
@@ -148,33 +151,38 @@ REQUEST_ACTIONS = ActionTable(
              guard=_confirm_guard,
              extra={"api": "confirm-receipt",
                     "basis": "信函、网上等方式提交的申请，以确认收到之日为收到申请之日（条例第三十一条）。"}),
-        Verb("request_correction", "通知补正", _from(Status.CORRECTION_REQUESTED), OFFICE_ONLY,
+        Verb("request_correction", "通知补正", roles=OFFICE_ONLY, **_moving_to(Status.CORRECTION_REQUESTED),
              guard=_correction_guard, public=True,
              extra={"public_label": "如申请内容不明确，办公室会一次性通知您补正",
                     "api": "request-correction",
                     "basis": "申请内容不明确时一次性告知补正，答复期限自收到补正之日起重新计算（条例第二十九条、第三十条）。"}),
         Verb("receive_correction", "登记收到补正", frozenset({Status.CORRECTION_REQUESTED}), OFFICE_ONLY,
+             leads_to=frozenset({Status.RECEIVED}),
              extra={"api": "receive-correction", "basis": "登记收到申请人的补正，答复期限重新起算。"}),
-        Verb("lapse_request", "逾期未补正办结", _from(Status.LAPSED), OFFICE_ONLY, guard=_lapse_guard,
+        Verb("lapse_request", "逾期未补正办结", roles=OFFICE_ONLY, **_moving_to(Status.LAPSED), guard=_lapse_guard,
              extra={"api": "lapse", "basis": "申请人无正当理由逾期不补正，视为放弃申请（条例第三十条）。"}),
-        Verb("start_consultation", "征求第三方意见", _from(Status.CONSULTING), OFFICE_ONLY, public=True,
+        Verb("start_consultation", "征求第三方意见", roles=OFFICE_ONLY, **_moving_to(Status.CONSULTING), public=True,
              extra={"public_label": "如涉及第三方权益，办公室会征求第三方意见（期间不计入答复期限）",
                     "api": "start-consultation",
                     "basis": "征求第三方意见期间不计入答复期限（条例第三十二条、第三十三条）。"}),
+        # Back to where the request stood when the consultation began.
         Verb("end_consultation", "登记第三方意见", frozenset({Status.CONSULTING}), OFFICE_ONLY,
+             leads_to=frozenset({Status.RECEIVED, Status.EXTENDED}),
              extra={"api": "end-consultation", "basis": "登记第三方答复，答复期限继续计算。"}),
         # From EXTENDED too, so that a second extension is told why: once only (条例 art. 33).
-        Verb("extend_request", "延期答复", _from(Status.EXTENDED) | {Status.EXTENDED}, OFFICE_ONLY,
+        Verb("extend_request", "延期答复",
+             _moving_to(Status.EXTENDED)["from_states"] | {Status.EXTENDED}, OFFICE_ONLY,
+             leads_to=frozenset({Status.EXTENDED}),
              guard=_extension_guard, public=True,
              extra={"public_label": "确需延长答复期限的，经负责人同意后会告知您，只能延长一次",
                     "api": "extend",
                     "basis": "经信息公开工作机构负责人同意并告知申请人，延期一次（条例第三十三条）。"}),
-        Verb("answer_request", "答复", _from(Status.ANSWERED), OFFICE_ONLY, public=True,
+        Verb("answer_request", "答复", roles=OFFICE_ONLY, **_moving_to(Status.ANSWERED), public=True,
              extra={"public_label": "办公室在答复期限内作出答复，并按您选择的方式送达",
                     "api": "answer", "basis": "按答复类型和理由办结申请（条例第三十六条）。"}),
-        Verb("mark_not_processed", "不予处理", _from(Status.NOT_PROCESSED), OFFICE_ONLY,
+        Verb("mark_not_processed", "不予处理", roles=OFFICE_ONLY, **_moving_to(Status.NOT_PROCESSED),
              extra={"api": "not-processed", "basis": "重复申请等不予处理的情形（条例第三十五条、第三十六条）。"}),
-        Verb("withdraw_request", "申请人撤回", _from(Status.WITHDRAWN), OFFICE_ONLY,
+        Verb("withdraw_request", "申请人撤回", roles=OFFICE_ONLY, **_moving_to(Status.WITHDRAWN),
              extra={"api": "withdraw", "basis": "登记申请人撤回申请。"}),
         Verb("generate_letter", "生成告知书", frozenset(Status.values), OFFICE_ONLY,
              extra={"api": "letters", "basis": "按答复生成告知书（.docx 和 PDF）并存档。"}),
