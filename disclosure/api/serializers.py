@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from disclosure.annual_reports.models import AnnualReport
@@ -91,6 +91,12 @@ class InputSerializer(serializers.Serializer):
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def _example(summary: str, value: dict):
+    """A request body a client can send as it is: the documentation shows it, and the contract
+    tests send it, so that every operation is tried at least once with input its rules accept."""
+    return extend_schema_serializer(examples=[OpenApiExample(summary, value=value, request_only=True)])
 
 
 @extend_schema_field({
@@ -290,6 +296,16 @@ class StaffItemDetailSerializer(StaffItemSerializer):
                 for what, before, after in revision_diff(revision)]
 
 
+# What an applicant typed, as one example for the public form and the office's registration.
+APPLICATION_EXAMPLE = {
+    "applicant_type": "citizen", "applicant_name": "张三", "id_number": "410102198506153217",
+    "phone": "13912345678", "email": "zhangsan@example.com",
+    "description": "请公开学校2025年本科招生各省录取最低分数线。", "purpose": "报考参考",
+    "preferred_form": "electronic", "delivery": "email",
+}
+
+
+@_example("新建或修改一条主动公开事项", {"title": "示范大学2026年本科招生章程", "department": "jwc", "entries": [7], "attribute": "proactive", "produced_on": "2026-03-02", "body": "<p>为做好2026年本科招生工作，制定本章程。</p>"})
 class ItemWriteSerializer(InputSerializer):
     """What staff may set; the services decide what is allowed and save it."""
 
@@ -360,14 +376,17 @@ def entries_for(numbers: list[int]) -> list[ChecklistEntry]:
     return list(ChecklistEntry.objects.filter(number__in=numbers).order_by("number"))
 
 
+@_example("审核意见", {"comment": "请补充招生计划附件后重新提交。"})
 class CommentSerializer(InputSerializer):
     comment = serializers.CharField(label="审核意见", max_length=2000)
 
 
+@_example("说明", {"note": "已核对。"})
 class NoteSerializer(InputSerializer):
     note = serializers.CharField(label="说明", max_length=2000, allow_blank=True, required=False)
 
 
+@_example("发布并同时登记保密审查", {"confirm_review": True})
 class PublishSerializer(InputSerializer):
     confirm_review = serializers.BooleanField(
         label="同时登记保密审查", default=False,
@@ -375,14 +394,17 @@ class PublishSerializer(InputSerializer):
     )
 
 
+@_example("撤回原因", {"reason": "该文件已被新修订的办法替代。"})
 class WithdrawSerializer(InputSerializer):
     reason = serializers.CharField(label="撤回原因", max_length=2000)
 
 
+@_example("报请审定的原因", {"note": "涉及合作单位的商业信息，公开属性难以确定。"})
 class ReferSerializer(InputSerializer):
     note = serializers.CharField(label="难以确定公开属性的原因", max_length=2000)
 
 
+@_example("审定为主动公开", {"attribute": "proactive", "note": "经审定，主动公开。"})
 class DecideSerializer(InputSerializer):
     attribute = serializers.ChoiceField(label="审定后的公开属性", choices=DisclosureItem.Attribute.choices)
     exemption_reason = serializers.ChoiceField(
@@ -391,6 +413,7 @@ class DecideSerializer(InputSerializer):
     note = serializers.CharField(label="审定说明", max_length=2000, allow_blank=True, required=False)
 
 
+@_example("登记变更", {"changed_on": "2026-11-30", "note": "招生计划调整。"})
 class RecordChangeSerializer(InputSerializer):
     changed_on = CountableDateField(label="变更之日")
     note = serializers.CharField(label="说明", max_length=2000, allow_blank=True, required=False)
@@ -475,6 +498,7 @@ def _form_field(name: str, form_field, pattern: str | None = None) -> serializer
     return serializers.CharField(**options)
 
 
+@_example("公民提出申请", APPLICATION_EXAMPLE)
 class RequestSubmitSerializer(InputSerializer):
     """The types and formats of a request; the portal's request form then validates it as a whole.
 
@@ -491,6 +515,7 @@ class RequestSubmitSerializer(InputSerializer):
         }
 
 
+@_example("登记当面提交的申请", {"channel": "in_person", **APPLICATION_EXAMPLE})
 class StaffRequestLogSerializer(RequestSubmitSerializer):
     """A request that came by letter, in person, e-mail or fax, logged by the office (as in the admin)."""
 
@@ -517,6 +542,7 @@ class RequestReceiptSerializer(serializers.ModelSerializer):
                   "due_on"]
 
 
+@_example("凭编号和查询码查询", {"tracking_number": "YSQ-2026-0001", "secret": "K7M2QX"})
 class RequestLookupSerializer(InputSerializer):
     tracking_number = serializers.CharField(max_length=20, label="申请编号")
     secret = serializers.CharField(max_length=30, label="查询码")
@@ -586,41 +612,42 @@ def _text(label, required=True, max_length=2000):
                                  max_length=max_length)
 
 
+@_example("按申请方式确定收到之日", {"note": "已签收。"})
 class ConfirmReceiptSerializer(InputSerializer):
     received_on = _on("收到申请之日（签收或确认收到之日）", required=False,
                       help_text=" ".join(RECEIPT_RULES.values()))
     note = _text("说明", required=False)
 
 
+@_example("今天通知补正", {"note": "请写明所需信息的年份和范围。"})
 class RequestCorrectionSerializer(InputSerializer):
-    on = _on("发出补正通知之日")
+    on = _on("发出补正通知之日", required=False, help_text="不填为今天。")
     note = _text("需补正的内容")
     reply_by = _on("补正期限", required=False)
 
 
+@_example("今天办理", {"note": "已登记。"})
 class DatedNoteSerializer(InputSerializer):
-    on = _on()
+    on = _on(required=False, help_text="不填为今天。")
     note = _text("说明", required=False)
 
 
-class OptionalDatedNoteSerializer(InputSerializer):
-    on = _on(required=False)
-    note = _text("说明", required=False)
-
-
+@_example("今天发出征求意见函", {"third_party": "某某科技有限公司", "note": "涉及其商业信息。"})
 class StartConsultationSerializer(InputSerializer):
     third_party = _text("征求意见对象", max_length=200)
-    on = _on("发出征求意见函之日")
+    on = _on("发出征求意见函之日", required=False, help_text="不填为今天。")
     letter_received_on = _on("第三方收到征求意见函之日（其 15 个工作日自此起算）", required=False)
     note = _text("说明", required=False)
 
 
+@_example("今天收到第三方意见", {"note": "第三方同意公开。"})
 class EndConsultationSerializer(serializers.Serializer):
-    on = _on("收到第三方意见之日")
+    on = _on("收到第三方意见之日", required=False, help_text="不填为今天。")
     letter_received_on = _on("第三方收到征求意见函之日（其 15 个工作日自此起算）", required=False)
     note = _text("说明", required=False)
 
 
+@_example("延期 10 个工作日", {"workdays": 10, "approver": "王主任", "reason": "需汇总多个部门的数据。"})
 class ExtendRequestSerializer(InputSerializer):
     # The bounds come from the service's one setting (`extension_limit`), stated in the schema too.
     workdays = serializers.IntegerField(
@@ -639,6 +666,7 @@ class ExtendRequestSerializer(InputSerializer):
         return workdays
 
 
+@_example("予以公开", {"reply_type": "disclosed", "text": "现将所申请的信息提供如下。"})
 class AnswerRequestSerializer(InputSerializer):
     reply_type = serializers.ChoiceField(label="答复类型", choices=ReplyType.choices)
     reason = serializers.ChoiceField(label="理由", choices=ReplyReason.choices, required=False,
@@ -648,11 +676,13 @@ class AnswerRequestSerializer(InputSerializer):
     on = _on("答复之日", required=False)
 
 
+@_example("申请人撤回", {"note": "申请人来电撤回申请。"})
 class WithdrawRequestSerializer(InputSerializer):
     note = _text("撤回说明")
     on = _on("撤回之日", required=False)
 
 
+@_example("不予处理", {"reason": REPLY_REASONS[ReplyType.NOT_PROCESSED][0], "note": "重复申请。"})
 class NotProcessedSerializer(InputSerializer):
     reason = serializers.ChoiceField(
         label="不予处理理由",

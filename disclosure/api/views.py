@@ -723,7 +723,7 @@ REQUEST_STEP_INPUTS = {
     "confirm_receipt": s.ConfirmReceiptSerializer,
     "request_correction": s.RequestCorrectionSerializer,
     "receive_correction": s.DatedNoteSerializer,
-    "lapse_request": s.OptionalDatedNoteSerializer,
+    "lapse_request": s.DatedNoteSerializer,
     "start_consultation": s.StartConsultationSerializer,
     "end_consultation": s.EndConsultationSerializer,
     "extend_request": s.ExtendRequestSerializer,

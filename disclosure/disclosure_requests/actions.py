@@ -339,10 +339,12 @@ def correction_ask_by(request: DisclosureRequest) -> dt.date:
 
 
 @transaction.atomic
-def request_correction(request: DisclosureRequest, *, by, on: dt.date, note: str,
+def request_correction(request: DisclosureRequest, *, by, note: str, on: dt.date | None = None,
                        reply_by: dt.date | None = None) -> DisclosureRequest:
-    """Ask the applicant, once, to complete the request; the clock stops until it comes back."""
+    """Ask the applicant, once, to complete the request (on `on`, default today); the clock stops
+    until it comes back."""
     request = _locked(request)
+    on = on or _today()
     REQUEST_ACTIONS.check("request_correction", request, by)
     _require(request.correction_requested_on is None, "补正只能一次性告知，该申请已通知过补正。")
     _require(not request.extension_workdays and not request.pauses.exists(),
@@ -364,10 +366,12 @@ def request_correction(request: DisclosureRequest, *, by, on: dt.date, note: str
 
 
 @transaction.atomic
-def receive_correction(request: DisclosureRequest, *, by, on: dt.date,
+def receive_correction(request: DisclosureRequest, *, by, on: dt.date | None = None,
                        note: str = "") -> DisclosureRequest:
-    """The corrected request arrived on `on`: the full answer period starts again from that day."""
+    """The corrected request arrived on `on` (default today): the full answer period starts again
+    from that day."""
     request = _locked(request)
+    on = on or _today()
     REQUEST_ACTIONS.check("receive_correction", request, by)
     _require(request.status == Status.CORRECTION_REQUESTED, "该申请没有待补正的内容。")
     _check_date(on, not_before=request.correction_requested_on, label="收到补正之日")
@@ -400,10 +404,13 @@ def lapse_request(request: DisclosureRequest, *, by, on: dt.date | None = None,
 
 
 @transaction.atomic
-def start_consultation(request: DisclosureRequest, *, by, third_party: str, on: dt.date,
-                       note: str = "", letter_received_on: dt.date | None = None) -> ConsultationPause:
-    """The consultation letter went out on `on`: the clock stands still until the answer."""
+def start_consultation(request: DisclosureRequest, *, by, third_party: str,
+                       on: dt.date | None = None, note: str = "",
+                       letter_received_on: dt.date | None = None) -> ConsultationPause:
+    """The consultation letter went out on `on` (default today): the clock stands still until the
+    answer."""
     request = _locked(request)
+    on = on or _today()
     REQUEST_ACTIONS.check("start_consultation", request, by)
     third_party = (third_party or "").strip()
     _require(bool(third_party), "请填写征求意见的对象。")
@@ -424,10 +431,13 @@ def start_consultation(request: DisclosureRequest, *, by, third_party: str, on: 
 
 
 @transaction.atomic
-def end_consultation(request: DisclosureRequest, *, by, on: dt.date, note: str = "",
+def end_consultation(request: DisclosureRequest, *, by, on: dt.date | None = None,
+                     note: str = "",
                      letter_received_on: dt.date | None = None) -> DisclosureRequest:
-    """The third party answered on `on` (or its time ran out): the clock runs again."""
+    """The third party answered on `on` (default today; or its time ran out): the clock runs
+    again."""
     request = _locked(request)
+    on = on or _today()
     REQUEST_ACTIONS.check("end_consultation", request, by)
     _require(request.status == Status.CONSULTING, "该申请没有正在进行的征求意见。")
     pause = request.pauses.filter(answered_on__isnull=True).order_by("-letter_sent_on").first()
