@@ -137,3 +137,20 @@ def responsible_departments() -> dict[int, set[str]]:
     for topic in TOPICS:
         owners.setdefault(topic.entry, set()).add(topic.department)
     return owners
+
+
+def report_narrative(year: int) -> dict[str, str]:
+    """The written parts of the demo's yearly report for academic year `year`; its figures come
+    from the demo's data when the report is published."""
+    span = f"{year}年9月1日至{year + 1}年8月31日"
+    return {
+        "preface": (f"本报告由{UNIVERSITY}根据《高等学校信息公开办法》（教育部令第29号）和《高等学校信息公开事项清单》编制，"
+                    f"统计时段为{span}。报告中的统计数据由信息公开网按清单事项、部门和公开渠道汇总。"),
+        "overview": (f"{year}—{year + 1}学年，学校坚持“以公开为常态、不公开为例外”，由信息公开办公室统筹，"
+                     "各部门信息员按清单事项及时发布和更新信息，并在信息公开网上开设意见箱和网络调查，接受师生和社会监督。"),
+        "proactive_notes": "学校通过信息公开网、学校门户网站和官方微信公众号主动公开信息，清单所列事项均设有公开栏目。",
+        "requests_notes": "下表各项按收到申请和作出答复的日期统计。",
+        "evaluation": "信息公开网设有意见箱和网络调查，接受师生和社会公众对信息公开工作的评议。",
+        "problems": "个别部门信息更新不够及时；部分附件为扫描图片，手机上不便阅读。",
+        "measures": "将在每月的期限提醒中单列临近更新期限的事项，并要求附件同时提供文字版。",
+    }

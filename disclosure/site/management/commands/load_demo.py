@@ -88,8 +88,10 @@ class Command(BaseCommand):
                 self.create_items(items, users["office"])
                 requests = self.create_requests(users["office"])
                 opinions = self.create_feedback(users["office"])
+                report = self.create_report(users["office"])
             self.stdout.write(self.style.SUCCESS(
-                f"已载入 {items} 条演示公开事项、{requests} 件信息公开申请、{opinions} 件意见箱来信和一份网络调查。"
+                f"已载入 {items} 条演示公开事项、{requests} 件信息公开申请、{opinions} 件意见箱来信、一份网络调查"
+                f"和{report.year}—{report.year + 1}学年的年度报告。"
             ))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, group, _codes in ACCOUNTS:
@@ -308,6 +310,17 @@ class Command(BaseCommand):
             day = event.on or received_on
             event.at = at(min(day, timezone.localdate()), 10 * n)
             event.save(update_fields=["at"])
+
+    def create_report(self, office):
+        """The last academic year's yearly report, published: its figures are the demo's own."""
+        from disclosure.annual_reports import actions as report_services
+        from disclosure.annual_reports.models import academic_year_of
+
+        year = academic_year_of(timezone.localdate()) - 1
+        report = report_services.create_report(
+            by=office, year=year, signed_on=report_services.report_due_on(year),
+            **demo.report_narrative(year))
+        return report_services.publish_report(report, by=office)
 
     def create_feedback(self, office):
         """Opinions in every stage, a survey open now with answers, a meeting and a visit."""
