@@ -10,6 +10,7 @@ SQLite the same columns are matched with LIKE. Queries are cut the same way, so 
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -58,15 +59,22 @@ def segment_item(item) -> tuple[str, str]:
 
 def query_terms(query: str, max_terms: int = 8) -> list[str]:
     """The words of a reader's query, as indexed; operators and quotes are dropped."""
+    return list(_query_terms((query or "")[:200], max_terms))
+
+
+# A search asks for its words three times (the page, the ranking's cache key, the ranking): cut once.
+# jieba's dictionary is fixed for the life of the process, so a query's words never change.
+@functools.lru_cache(maxsize=1024)
+def _query_terms(query: str, max_terms: int) -> tuple[str, ...]:
     terms: list[str] = []
     load_dictionary()
-    for chunk in _WORD.findall((query or "").lower()[:200]):
+    for chunk in _WORD.findall(query.lower()):
         # The whole chunk when jieba knows it as one word, else its parts.
         parts = [w for w in jieba.cut(chunk) if w.strip()]
         for part in parts:
             if part not in terms:
                 terms.append(part)
-    return terms[:max_terms]
+    return tuple(terms[:max_terms])
 
 
 # Ranking reads each candidate's tsvector, so it never runs over every match of a common word (half of

@@ -49,6 +49,19 @@ def test_query_terms_are_words_without_operators():
     assert search.query_terms("  !!! ") == []
 
 
+def test_a_searchs_words_are_cut_once(client, corpus, monkeypatch):
+    """The page, the ranking's cache key and the ranking all ask for the words: jieba cuts once."""
+    cuts = []
+    real_cut = search.jieba.cut
+    monkeypatch.setattr(search.jieba, "cut", lambda text, *a, **k: cuts.append(text) or real_cut(text, *a, **k))
+    search._query_terms.cache_clear()
+    assert client.get(reverse("disclosure:search"), {"q": "规章制度汇编"}).status_code == 200
+    assert cuts == ["规章制度汇编"]
+    returned = search.query_terms("规章制度汇编")
+    returned.append("改动")  # a caller's list is its own: the remembered words stay as they were
+    assert search.query_terms("规章制度汇编") == ["规章制度", "汇编"] and len(cuts) == 1
+
+
 def test_two_character_query(corpus):
     titles = found("招生")
     assert set(titles) == {"2026年本科招生章程", "研究生招生计划", "学校规章制度汇编"}
