@@ -347,13 +347,15 @@ class AttachmentUploadSerializer(serializers.Serializer):
     # The type, signature and size are checked by the view with the admin's one validator, after
     # the schema's own checks: a file the rules refuse is well-formed input, answered 422, not 400.
     file = serializers.FileField(
-        label="文件",
+        label="文件", allow_empty_file=True,
         help_text="multipart/form-data 上传；类型与大小限制同管理后台，不符合的文件返回 422。"
                   "上传后由任务提取文字供全文检索。")
 
     def checked_file(self):
         """The uploaded file, once the attachment rules accept it; Unprocessable (422) if not."""
         upload = self.validated_data["file"]
+        if not upload.size:
+            raise Unprocessable({"file": ["上传的文件是空的，请选择有内容的文件。"]})
         try:
             validate_attachment_file(upload)
         except DjangoValidationError as error:

@@ -300,9 +300,15 @@ def test_staff_api_uploads_an_attachment_that_search_then_reads(make_item, offic
     response = _api_as(office_user).post(
         url, {"file": SimpleUploadedFile("假的.pdf", b"not a pdf at all")}, format="multipart")
     assert response.status_code == 422 and "不符" in response.content.decode()
+    response = _api_as(office_user).post(
+        url, {"file": SimpleUploadedFile("空的.pdf", b"")}, format="multipart")
+    assert response.status_code == 422 and "空的" in response.json()["errors"]["file"][0]
     response = _api_as(office_user).post(url, {"title": "没有文件"}, format="multipart")
     assert response.status_code == 400 and "file" in response.json()["errors"]
     assert Attachment.objects.filter(item=item).count() == 2  # nothing refused was kept
+    response = _api_as(office_user).post(
+        url, {"file": SimpleUploadedFile("空的.pdf", b"")}, format="multipart")
+    assert response.status_code == 422 and "空的" in response.json()["errors"]["file"][0]
     response = _api_as(office_user).post(url, {"title": "没有文件"}, format="multipart")
     assert response.status_code == 400
     assert Attachment.objects.filter(item=item).count() == 2
