@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The API tried as a client would: schemathesis in every phase (examples, coverage, fuzzing,
-# stateful) with every check, as the office and anonymously, against a live server over demo data.
-# `make fuzz`; FUZZ_SEED, FUZZ_EXAMPLES (per operation and phase), FUZZ_DATABASE_URL (an empty
+# stateful) with every check, as the office, as a department's editor and anonymously, against a
+# live server over demo data.
+# `make fuzz`; FUZZ_SEED, FUZZ_EXAMPLES (per operation and phase), FUZZ_STATEFUL_EXAMPLES (walks), FUZZ_DATABASE_URL (an empty
 # database; a new SQLite file by default) and FUZZ_PORT change the run. Exits non-zero on a failure,
 # or if an operation never answered 2xx (scripts/api_reach.py reads the server's log for that).
 set -euo pipefail
@@ -10,6 +11,7 @@ PY=.venv/bin/python
 ST=.venv/bin/schemathesis
 SEED=${FUZZ_SEED:-20261203}
 EXAMPLES=${FUZZ_EXAMPLES:-25}
+STATEFUL_EXAMPLES=${FUZZ_STATEFUL_EXAMPLES:-300}
 PORT=${FUZZ_PORT:-8765}
 WORK=$(mktemp -d)
 export DJANGO_SETTINGS_MODULE=portal.settings.dev
@@ -18,10 +20,14 @@ export MEDIA_ROOT=$WORK/media
 
 $PY manage.py migrate --noinput -v 0
 $PY manage.py load_demo --items 60 >/dev/null
-TOKEN=$($PY manage.py shell -v 0 -c "
+token() {
+  $PY manage.py shell -v 0 -c "
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
-print(Token.objects.get_or_create(user=get_user_model().objects.get(username='office'))[0].key)")
+print(Token.objects.get_or_create(user=get_user_model().objects.get(username='$1'))[0].key)"
+}
+TOKEN=$(token office)
+EDITOR_TOKEN=$(token jwc_editor)
 
 $PY manage.py runserver --noreload "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
@@ -38,7 +44,18 @@ run() {
     --generation-database none --workers 1 --no-color --request-timeout 30 \
     --suppress-health-check filter_too_much "$@" || status=1
 }
-run "as the office" -H "Authorization: Token $TOKEN"
+run "as the office" -H "Authorization: Token $TOKEN" --phases examples,coverage,fuzzing
+# Following the links needs many more scenarios than one operation needs examples: each scenario is
+# a walk of up to 12 steps (schemathesis.toml) from a creation or a list.
+# A walk ends when hypothesis finds nothing new; a second seed walks other ways.
+for walk_seed in "$SEED" "$((SEED + 1))"; do
+  run "as the office, following links (seed $walk_seed)" -H "Authorization: Token $TOKEN" \
+    --phases stateful --max-examples "$STATEFUL_EXAMPLES" --seed "$walk_seed"
+done
+# A department's editor: its own steps (taking back a submission) and changes to published items,
+# which wait for the office's review as revisions.
+run "as a department's editor" -H "Authorization: Token $EDITOR_TOKEN" \
+  --phases examples,fuzzing,stateful --max-examples 10
 run "anonymous" --phases examples,coverage,fuzzing --max-examples 5
 
 echo "=== operations reached ==="

@@ -86,6 +86,7 @@ class Command(BaseCommand):
                 self.create_departments()
                 self.link_accounts(users)
                 self.create_items(items, users["office"])
+                self.create_revision(users["jwc_editor"])
                 requests = self.create_requests(users["office"])
                 opinions = self.create_feedback(users["office"])
                 report = self.create_report(users["office"])
@@ -224,6 +225,17 @@ class Command(BaseCommand):
                     item, by=office, changed_on=published_on + dt.timedelta(days=2), note="相关数据更正。",
                 )
 
+    def create_revision(self, editor):
+        """A department's change to one of its published items, waiting for the office's review:
+        the public keeps the reviewed text until the office publishes the revision."""
+        item = (DisclosureItem.objects.public().filter(department__in=editor.departments.all())
+                .order_by("-published_at").first())
+        if item is not None:
+            item_actions.edit_item(item, by=editor, changes={
+                "summary": "补充了联系方式和办理时限。",
+                "body": f"{item.body}<p>咨询电话：0470-1234567（工作日 8:30—17:00）。</p>",
+            })
+
     def publish(self, item, office, published_on, channels):
         rng = self.rng
         item_actions.submit_for_review(item, by=office)
@@ -252,20 +264,23 @@ class Command(BaseCommand):
             "图书馆2025年电子资源采购合同金额",
             "2025届毕业生就业质量年度报告中各学院就业率",
             "学校学生申诉处理委员会近两年处理的申诉数量",
+            "学校实验室危险化学品的管理台账",
         ]
         plans = [
             ("answered", ReplyType.DISCLOSED, ""), ("answered", ReplyType.PARTLY_DISCLOSED, ""),
             ("answered", ReplyType.NOT_DISCLOSED, ReplyReason.THIRD_PARTY_RIGHTS),
             ("answered", ReplyType.UNABLE, ReplyReason.NOT_HELD), ("extended", None, ""),
             ("correction", None, ""), ("open", None, ""), ("open", None, ""),
+            ("correction", None, ""),
         ]
         kinds = [ApplicantType.CITIZEN, ApplicantType.CITIZEN, ApplicantType.BUSINESS,
                  ApplicantType.LEGAL_SERVICE, ApplicantType.CITIZEN, ApplicantType.RESEARCH,
-                 ApplicantType.CITIZEN, ApplicantType.PUBLIC_INTEREST]
+                 ApplicantType.CITIZEN, ApplicantType.PUBLIC_INTEREST, ApplicantType.CITIZEN]
         for n, ((stage, reply_type, reason), description, kind) in enumerate(
             zip(plans, wanted, kinds, strict=True)
         ):
-            received_on = today - dt.timedelta(days=[60, 50, 40, 30, 8, 3, 6, 1][n])
+            # The last one was asked to correct its request long enough ago for the time to have run out.
+            received_on = today - dt.timedelta(days=[60, 50, 40, 30, 8, 3, 6, 1, 45][n])
             citizen = kind == ApplicantType.CITIZEN
             request = request_services.receive_request(
                 by=office, received_on=received_on,
