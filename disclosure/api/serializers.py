@@ -363,7 +363,9 @@ class AttachmentUploadSerializer(serializers.Serializer):
         return upload
     title = serializers.CharField(label="附件名称", max_length=200, required=False, allow_blank=True,
                                   help_text="默认使用文件名。")
-    sort_order = serializers.IntegerField(label="排序", min_value=0, required=False, default=0)
+    # The column is a PostgreSQL integer: a larger number would fail in the database, not here.
+    sort_order = serializers.IntegerField(label="排序", min_value=0, max_value=2**31 - 1,
+                                          required=False, default=0)
 
 
 def department_for(code: str) -> Department:

@@ -303,12 +303,20 @@ def test_staff_api_uploads_an_attachment_that_search_then_reads(make_item, offic
     response = _api_as(office_user).post(
         url, {"file": SimpleUploadedFile("空的.pdf", b"")}, format="multipart")
     assert response.status_code == 422 and "空的" in response.json()["errors"]["file"][0]
+    response = _api_as(office_user).post(
+        url, {"file": SimpleUploadedFile("排序.docx", docx_with_text("x")), "sort_order": 2**31},
+        format="multipart")
+    assert response.status_code == 400 and "sort_order" in response.json()["errors"]
     response = _api_as(office_user).post(url, {"title": "没有文件"}, format="multipart")
     assert response.status_code == 400 and "file" in response.json()["errors"]
     assert Attachment.objects.filter(item=item).count() == 2  # nothing refused was kept
     response = _api_as(office_user).post(
         url, {"file": SimpleUploadedFile("空的.pdf", b"")}, format="multipart")
     assert response.status_code == 422 and "空的" in response.json()["errors"]["file"][0]
+    response = _api_as(office_user).post(
+        url, {"file": SimpleUploadedFile("排序.docx", docx_with_text("x")), "sort_order": 2**31},
+        format="multipart")
+    assert response.status_code == 400 and "sort_order" in response.json()["errors"]
     response = _api_as(office_user).post(url, {"title": "没有文件"}, format="multipart")
     assert response.status_code == 400
     assert Attachment.objects.filter(item=item).count() == 2
