@@ -2,7 +2,8 @@
 # The API tried as a client would: schemathesis in every phase (examples, coverage, fuzzing,
 # stateful) with every check, as the office, as a department's editor and anonymously, against a
 # live server over demo data.
-# `make fuzz`; FUZZ_SEED, FUZZ_EXAMPLES (per operation and phase), FUZZ_STATEFUL_EXAMPLES (walks), FUZZ_DATABASE_URL (an empty
+# `make fuzz`; FUZZ_SEED, FUZZ_EXAMPLES (per operation and phase), FUZZ_STATEFUL_EXAMPLES (walks),
+# FUZZ_REACH (`report`: print the operations never answered 2xx without failing), FUZZ_DATABASE_URL (an empty
 # database; a new SQLite file by default) and FUZZ_PORT change the run. Exits non-zero on a failure,
 # or if an operation never answered 2xx (scripts/api_reach.py reads the server's log for that).
 set -euo pipefail
@@ -44,6 +45,12 @@ run() {
     --generation-database none --workers 1 --no-color --request-timeout 30 \
     --suppress-health-check filter_too_much "$@" || status=1
 }
+# A department's editor first: its own steps (taking back a submission) and its changes to published
+# items, which wait for the office's review as revisions that the office's runs then find.
+run "as a department's editor" -H "Authorization: Token $EDITOR_TOKEN" \
+  --phases examples,fuzzing --max-examples 10
+run "as a department's editor, following links" -H "Authorization: Token $EDITOR_TOKEN" \
+  --phases stateful --max-examples "$STATEFUL_EXAMPLES"
 run "as the office" -H "Authorization: Token $TOKEN" --phases examples,coverage,fuzzing
 # Following the links needs many more scenarios than one operation needs examples: each scenario is
 # a walk of up to 12 steps (schemathesis.toml) from a creation or a list.
@@ -52,13 +59,12 @@ for walk_seed in "$SEED" "$((SEED + 1))"; do
   run "as the office, following links (seed $walk_seed)" -H "Authorization: Token $TOKEN" \
     --phases stateful --max-examples "$STATEFUL_EXAMPLES" --seed "$walk_seed"
 done
-# A department's editor: its own steps (taking back a submission) and changes to published items,
-# which wait for the office's review as revisions.
-run "as a department's editor" -H "Authorization: Token $EDITOR_TOKEN" \
-  --phases examples,fuzzing,stateful --max-examples 10
 run "anonymous" --phases examples,coverage,fuzzing --max-examples 5
 
 echo "=== operations reached ==="
 $PY manage.py spectacular --format openapi-json --file "$WORK/schema.json" 2>/dev/null
-$PY scripts/api_reach.py "$WORK/schema.json" "$WORK/server.log" || status=1
+# FUZZ_REACH=report prints the table without failing the run (CI's short run, see .ci/run).
+if ! $PY scripts/api_reach.py "$WORK/schema.json" "$WORK/server.log" && [ "${FUZZ_REACH:-require}" != report ]; then
+  status=1
+fi
 exit $status
