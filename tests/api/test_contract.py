@@ -1,7 +1,7 @@
 """The API against its own schema, in process: schemathesis in every phase, with every check.
 
-As the office (the role that may call every operation), over a small world: published items, a
-draft, a request just received. Bounded so the module runs in seconds; the long run against a live
+As the office (the role that may call every operation), and anonymously for the public operations,
+over a small world: published items, a draft, a request just received. Bounded so the module runs in seconds; the long run against a live
 server is `make fuzz` (scripts/fuzz_api.sh). Both read the schema the server serves, so a
 constraint stated there is a constraint tested here.
 """
@@ -83,6 +83,14 @@ def test_every_operation_keeps_its_contract(case, world):
     # The rate limits are part of the contract (429), but would stop the run after a few calls.
     cache.clear()
     case.call_and_validate(headers=world)
+
+
+@schema.exclude(path_regex="/staff/").parametrize()
+@BOUNDED
+def test_every_public_operation_keeps_its_contract_anonymously(case, world):
+    """As a visitor without a token: the open data, the request form and its status lookup."""
+    cache.clear()
+    case.call_and_validate()
 
 
 def test_linked_operations_keep_their_contract(world):
