@@ -305,7 +305,11 @@ APPLICATION_EXAMPLE = {
 }
 
 
-@_example("新建或修改一条主动公开事项", {"title": "示范大学2026年本科招生章程", "department": "jwc", "entries": [7], "attribute": "proactive", "produced_on": "2026-03-02", "body": "<p>为做好2026年本科招生工作，制定本章程。</p>"})
+@_example("新建或修改一条主动公开事项", {
+    "title": "示范大学2026年本科招生章程", "department": "jwc", "entries": [7],
+    "attribute": "proactive", "produced_on": "2026-03-02",
+    "body": "<p>为做好2026年本科招生工作，制定本章程。</p>",
+})
 class ItemWriteSerializer(InputSerializer):
     """What staff may set; the services decide what is allowed and save it."""
 
@@ -350,22 +354,21 @@ class AttachmentUploadSerializer(serializers.Serializer):
         label="文件", allow_empty_file=True,
         help_text="multipart/form-data 上传；类型与大小限制同管理后台，不符合的文件返回 422。"
                   "上传后由任务提取文字供全文检索。")
-
-    def checked_file(self):
-        """The uploaded file, once the attachment rules accept it; Unprocessable (422) if not."""
-        upload = self.validated_data["file"]
-        if not upload.size:
-            raise Unprocessable({"file": ["上传的文件是空的，请选择有内容的文件。"]})
-        try:
-            validate_attachment_file(upload)
-        except DjangoValidationError as error:
-            raise Unprocessable({"file": error.messages}) from error
-        return upload
     title = serializers.CharField(label="附件名称", max_length=200, required=False, allow_blank=True,
                                   help_text="默认使用文件名。")
     # The column is a PostgreSQL integer: a larger number would fail in the database, not here.
     sort_order = serializers.IntegerField(label="排序", min_value=0, max_value=2**31 - 1,
                                           required=False, default=0)
+
+    def checked_file(self):
+        """The uploaded file, once the attachment rules (type, size, not empty, signature) accept
+        it; Unprocessable (422) if not."""
+        upload = self.validated_data["file"]
+        try:
+            validate_attachment_file(upload)
+        except DjangoValidationError as error:
+            raise Unprocessable({"file": error.messages}) from error
+        return upload
 
 
 def department_for(code: str) -> Department:

@@ -406,6 +406,15 @@ class ApiRequestForm(DisclosureRequestForm):
         super().__init__(data)
 
 
+def _request_form_fields(data: dict) -> dict:
+    """The portal form's rules over a request as a whole (check digits, a contact for
+    organisations, …): the fields the service takes, or Unprocessable (422)."""
+    form = ApiRequestForm(data)
+    if not form.is_valid():
+        raise Unprocessable(_form_errors(form))
+    return form.request_fields()
+
+
 def _form_errors(form) -> dict[str, list[str]]:
     return {
         ("non_field_errors" if name == "__all__" else name): list(messages)
@@ -428,13 +437,11 @@ class RequestSubmitView(PublicAPIMixin, APIView):
             raise ValidationError("请以 JSON 对象提交申请。")
         # Types and formats first, as the schema states them; then the form's rules as a whole.
         s.RequestSubmitSerializer(data=request.data).is_valid(raise_exception=True)
-        form = ApiRequestForm(request.data)
-        if not form.is_valid():
-            raise Unprocessable(_form_errors(form))
+        fields = _request_form_fields(request.data)
         if not ratelimit.hit("request_submit", request, limit=request_views.SUBMIT_LIMIT,
                              window_seconds=request_views.SUBMIT_WINDOW):
             raise Throttled(detail="提交次数过多，请一小时后再试；如有急事请致电信息公开办公室。")
-        created = request_services.receive_request(by=None, **form.request_fields())
+        created = request_services.receive_request(by=None, **fields)
         return Response(s.RequestReceiptSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
@@ -705,14 +712,10 @@ class StaffRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         if not isinstance(request.data, dict):
             raise ValidationError("请以 JSON 对象提交申请。")
         data = self._input(s.StaffRequestLogSerializer)
-        # The portal form's rules as a whole (check digits, a contact for organisations, …).
-        form = ApiRequestForm({name: value for name, value in request.data.items()
-                               if name not in ("channel", "received_on")})
-        if not form.is_valid():
-            raise Unprocessable(_form_errors(form))
+        fields = _request_form_fields({name: value for name, value in request.data.items()
+                                       if name not in ("channel", "received_on")})
         created = request_services.receive_request(
-            by=request.user, channel=data["channel"], received_on=data.get("received_on"),
-            **form.request_fields())
+            by=request.user, channel=data["channel"], received_on=data.get("received_on"), **fields)
         return self._respond(self.get_queryset().get(pk=created.pk), status.HTTP_201_CREATED)
 
 

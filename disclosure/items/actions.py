@@ -68,7 +68,8 @@ ITEM_ACTIONS = ActionTable(
     state_label=lambda item: item.get_status_display(),
     actions=[
         Verb("submit", "提交审核", frozenset({Status.DRAFT}), STAFF, scoped=True,
-             leads_to=frozenset({Status.IN_REVIEW}), extra={"api": "submit", "basis": "草稿提交信息公开办公室审核。"},
+             leads_to=frozenset({Status.IN_REVIEW}),
+             extra={"api": "submit", "basis": "草稿提交信息公开办公室审核。"},
              guard=lambda item, **_: (
                  "只有公开属性为“主动公开”的事项可以提交发布审核。"
                  if item.attribute != DisclosureItem.Attribute.PROACTIVE
@@ -76,7 +77,8 @@ ITEM_ACTIONS = ActionTable(
                  else "请先选择该事项对应的清单事项。" if not _has_entries(item) else "")),
         # The office sends an item back with `return`; taking back is the department's own.
         Verb("take_back", "撤回提交", frozenset({Status.IN_REVIEW}), EDITOR, scoped=True,
-             leads_to=frozenset({Status.DRAFT}), extra={"api": "take-back", "basis": "部门在保密审查前撤回已提交审核的事项。"},
+             leads_to=frozenset({Status.DRAFT}),
+             extra={"api": "take-back", "basis": "部门在保密审查前撤回已提交审核的事项。"},
              guard=lambda item, **_: "保密审查已完成，不能撤回提交，请联系信息公开办公室退回。"
              if item.reviewed_at else ""),
         Verb("refer", "报请学校审定公开属性", frozenset({Status.DRAFT}), STAFF, scoped=True,
@@ -92,14 +94,16 @@ ITEM_ACTIONS = ActionTable(
              guard=lambda item, **_: "保密审查已确认。" if item.reviewed_at else "",
              input="note", input_label="审查意见（可选）"),
         Verb("publish", "发布", frozenset({Status.IN_REVIEW}), OFFICE, css="default",
-             leads_to=frozenset({Status.PUBLISHED}), extra={"api": "publish", "basis": "信息公开办公室发布已通过保密审查的主动公开事项。"},
+             leads_to=frozenset({Status.PUBLISHED}),
+             extra={"api": "publish", "basis": "信息公开办公室发布已通过保密审查的主动公开事项。"},
              guard=lambda item, **_: (
                  f"公开属性为“{item.get_attribute_display()}”的事项不能发布。"
                  if item.attribute != DisclosureItem.Attribute.PROACTIVE
                  else "公开属性尚待学校审定，不能发布。" if item.attribute_referred
                  else "发布前须完成保密审查。" if item.reviewed_at is None else "")),
         Verb("return", "退回修改", frozenset({Status.IN_REVIEW}), OFFICE,
-             leads_to=frozenset({Status.DRAFT}), extra={"api": "return", "basis": "信息公开办公室把待审核事项退回部门，须填写审核意见。"},
+             leads_to=frozenset({Status.DRAFT}),
+             extra={"api": "return", "basis": "信息公开办公室把待审核事项退回部门，须填写审核意见。"},
              input="comment", input_label="审核意见"),
         Verb("publish_revision", "审核通过并发布修订", frozenset({Status.PUBLISHED}), OFFICE,
              extra={"api": "publish-revision", "basis": "信息公开办公室审核部门对已发布事项的修订并发布。"},
@@ -119,7 +123,8 @@ ITEM_ACTIONS = ActionTable(
              else "只有登记了变更的已发布事项可以发布更新。",
              input="note", input_label="更新说明（可选）"),
         Verb("withdraw", "撤回", frozenset({Status.PUBLISHED}), OFFICE,
-             leads_to=frozenset({Status.WITHDRAWN}), extra={"api": "withdraw", "basis": "信息公开办公室撤回已发布事项，须填写原因。"},
+             leads_to=frozenset({Status.WITHDRAWN}),
+             extra={"api": "withdraw", "basis": "信息公开办公室撤回已发布事项，须填写原因。"},
              input="reason", input_label="撤回原因"),
     ],
 )

@@ -1,9 +1,9 @@
 """The API against its own schema, in process: schemathesis in every phase, with every check.
 
 As the office (the role that may call every operation), and anonymously for the public operations,
-over a small world: published items, a draft, a request just received. Bounded so the module runs in seconds; the long run against a live
-server is `make fuzz` (scripts/fuzz_api.sh). Both read the schema the server serves, so a
-constraint stated there is a constraint tested here.
+over a small world: published items, a draft, a request just received. Bounded so the module runs in
+seconds; the long run against a live server is `make fuzz` (scripts/fuzz_api.sh). Both read the
+schema the server serves, so a constraint stated there is a constraint tested here.
 """
 
 import datetime as dt

@@ -24,12 +24,16 @@ def schema():
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
-@pytest.fixture
-def office_api(office_user, department):
+def _client_of(user) -> APIClient:
     api = APIClient()
-    token, _ = Token.objects.get_or_create(user=office_user)
+    token, _ = Token.objects.get_or_create(user=user)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return api
+
+
+@pytest.fixture
+def office_api(office_user, department):
+    return _client_of(office_user)
 
 
 def _operation(schema, path: str, method: str = "post") -> dict:
@@ -105,10 +109,7 @@ def test_the_office_registers_a_request_with_the_forms_rules(office_api, editor)
     refused = office_api.post(REQUESTS, body, format="json")
     assert refused.status_code == 422 and "id_number" in refused.json()["errors"]  # check digit
     assert office_api.post(REQUESTS, {**body, "channel": "pigeon"}, format="json").status_code == 400
-    editor_api = APIClient()
-    token, _ = Token.objects.get_or_create(user=editor)
-    editor_api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert editor_api.post(REQUESTS, {**body, "id_number": "11010519491231002X"},
+    assert _client_of(editor).post(REQUESTS, {**body, "id_number": "11010519491231002X"},
                            format="json").status_code == 403
     created = office_api.post(REQUESTS, {**body, "id_number": "11010519491231002X"}, format="json")
     assert created.status_code == 201, created.content
